@@ -1,0 +1,1 @@
+"""Pure rules of the creator business: money, economics, catalog. Standard library only."""

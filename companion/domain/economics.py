@@ -1,0 +1,94 @@
+"""Coins → diamonds → cash: one diamond per coin, cash at the creator's reward share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from companion.domain.errors import ValidationError
+from companion.domain.money import quantize
+
+#: What one diamond is worth at a 100 % share, in US dollars (50 % gives the classic US$0.005).
+BASE_USD_PER_DIAMOND = Decimal("0.01")
+#: Shares are whole basis points: 10,000 bps = 100 %.
+FULL_SHARE_BPS = 10_000
+DEFAULT_SHARE_BPS = 5_000
+
+
+def diamonds_for(coins_each: int, count: int) -> int:
+    """Diamonds a gift earns: one per coin of its price, times how many were sent."""
+    check_coins(coins_each)
+    check_count(count)
+    return coins_each * count
+
+
+def check_count(count: int) -> int:
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValidationError(f"count must be a whole number of at least 1 (got {count!r})", field="count")
+    return count
+
+
+def check_coins(coins: int) -> int:
+    if isinstance(coins, bool) or not isinstance(coins, int) or coins < 0:
+        raise ValidationError(f"coin price must be a whole number, 0 or more (got {coins!r})", field="coins")
+    return coins
+
+
+def check_share_bps(share_bps: int) -> int:
+    if isinstance(share_bps, bool) or not isinstance(share_bps, int) or not 0 <= share_bps <= FULL_SHARE_BPS:
+        raise ValidationError(f"share must be between 0 % and 100 % (got {share_bps!r} bps)", field="share")
+    return share_bps
+
+
+def parse_share_percent(text: str) -> int:
+    """'50' → 5000 bps, '52.5' → 5250; refuses values outside 0–100 or finer than 0.01 %."""
+    try:
+        percent = Decimal(str(text).strip().rstrip("%").strip())
+    except InvalidOperation:
+        raise ValidationError(f"share '{text}' is not a number (use e.g. 50 or 52.5)", field="share") from None
+    if not percent.is_finite() or not 0 <= percent <= 100:
+        raise ValidationError(f"share must be between 0 and 100 percent (got '{text}')", field="share")
+    bps = percent * 100
+    if bps != bps.to_integral_value():
+        raise ValidationError(f"share '{text}' has more than two decimals", field="share")
+    return int(bps)
+
+
+def share_percent_text(share_bps: int) -> str:
+    """5000 → '50', 5250 → '52.5', 2025 → '20.25' (no trailing zeros)."""
+    check_share_bps(share_bps)
+    text = f"{Decimal(share_bps) / 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def usd_per_diamond(share_bps: int) -> Decimal:
+    """Unrounded dollars per diamond at a share (50 % → 0.005)."""
+    return BASE_USD_PER_DIAMOND * check_share_bps(share_bps) / FULL_SHARE_BPS
+
+
+def cash_for_diamonds(diamonds: int, share_bps: int, currency: str = "USD") -> Decimal:
+    """Cash for a total of diamonds, rounded once, half-even, to the currency's minor unit."""
+    if isinstance(diamonds, bool) or not isinstance(diamonds, int):
+        raise ValidationError(f"diamonds must be a whole number (got {diamonds!r})", field="diamonds")
+    return quantize(diamonds * usd_per_diamond(share_bps), currency)
+
+
+@dataclass(frozen=True)
+class GiftTotals:
+    """What a set of gift events adds up to. `gifts` counts events, `items` sums their counts."""
+
+    gifts: int = 0
+    items: int = 0
+    coins: int = 0
+    diamonds: int = 0
+
+    def __add__(self, other: GiftTotals) -> GiftTotals:
+        return GiftTotals(
+            self.gifts + other.gifts,
+            self.items + other.items,
+            self.coins + other.coins,
+            self.diamonds + other.diamonds,
+        )
+
+    def cash(self, share_bps: int, currency: str = "USD") -> Decimal:
+        return cash_for_diamonds(self.diamonds, share_bps, currency)

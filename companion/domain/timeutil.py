@@ -1,0 +1,75 @@
+"""Times: stored in UTC, shown in the profile's zone; a "day" is a local day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion.domain.errors import ValidationError
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def zone(name: str) -> tzinfo | None:
+    """The zone for an IANA name; None means the computer's own zone (DST rules included)."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone '{name}'", field="time_zone") from None
+
+
+def to_local(moment: datetime, tz: tzinfo | None) -> datetime:
+    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+
+
+def local_midnight_utc(day: date, tz: tzinfo | None) -> datetime:
+    """The UTC instant a local day begins (a naive datetime's astimezone() uses the system's rules)."""
+    naive = datetime.combine(day, time.min)
+    local = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    return local.astimezone(UTC)
+
+
+def local_range_utc(
+    first: date | None, last: date | None, tz: tzinfo | None
+) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in UTC for local dates `first`..`last`, both inclusive; None leaves a side open."""
+    if first is not None and last is not None and last < first:
+        raise ValidationError(f"the range ends ({last}) before it starts ({first})", field="to")
+    start = local_midnight_utc(first, tz) if first is not None else None
+    end = local_midnight_utc(last + timedelta(days=1), tz) if last is not None else None
+    return start, end
+
+
+def parse_instant(text: str, field: str = "received_at") -> datetime:
+    """An ISO 8601 date-time that carries its UTC offset ('Z' allowed), as an aware UTC datetime."""
+    raw = text.strip()
+    if not raw:
+        raise ValidationError("is empty; expected a date-time like 2026-11-01T20:15:00+01:00", field=field)
+    try:
+        moment = datetime.fromisoformat(raw[:-1] + "+00:00" if raw[-1:] in "zZ" else raw)
+    except ValueError:
+        raise ValidationError(
+            f"'{raw}' is not an ISO 8601 date-time (expected e.g. 2026-11-01T20:15:00+01:00)", field=field
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(f"'{raw}' has no UTC offset (add e.g. +01:00 or Z)", field=field)
+    return moment.astimezone(UTC)
+
+
+def parse_local_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a date like 2026-11-01", field=field) from None
+
+
+def format_duration(span: timedelta) -> str:
+    """H:MM:SS for a stream timer."""
+    seconds = max(int(span.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"

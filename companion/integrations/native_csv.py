@@ -1,0 +1,166 @@
+"""The native gift CSV: `received_at,sender,gift,coins_each,count,stream`, parsed strictly, every error kept."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from companion.domain.catalog import MAX_NAME_LENGTH, gift_key
+from companion.domain.errors import ImportRejected, RowError, ValidationError
+from companion.domain.timeutil import parse_instant
+
+COLUMNS = ("received_at", "sender", "gift", "coins_each", "count", "stream")
+MAX_TEXT = 200
+#: Errors listed before the rest are summarised: enough to fix a file, bounded for a huge broken one.
+MAX_ERRORS = 200
+
+
+@dataclass(frozen=True)
+class CsvGiftRow:
+    line: int
+    received_at: datetime
+    sender: str
+    gift: str
+    coins_each: int | None  # None: take the catalog's price at `received_at`
+    count: int
+    stream: str
+    key: str  # identity of this row among all imports: the same row imported twice is stored once
+
+
+def _whole_number(text: str, field: str, minimum: int) -> int:
+    raw = text.strip()
+    if not raw.lstrip("-").isdigit():
+        raise ValidationError(f"'{raw}' is not a whole number", field=field)
+    value = int(raw)
+    if value < minimum:
+        raise ValidationError(f"must be at least {minimum} (got {value})", field=field)
+    return value
+
+
+def _text(value: str, field: str, required: bool) -> str:
+    cleaned = " ".join(value.split())
+    if required and not cleaned:
+        raise ValidationError("is empty", field=field)
+    if len(cleaned) > MAX_TEXT:
+        raise ValidationError(f"is longer than {MAX_TEXT} characters", field=field)
+    return cleaned
+
+
+_Fields = tuple[datetime, str, str, int | None, int, str]
+
+
+def _parse_fields(line: int, cell: dict[str, str]) -> tuple[_Fields, list[RowError]]:
+    """Parse one record's cells, collecting an error per bad field (so one pass shows them all)."""
+    errors: list[RowError] = []
+
+    def attempt(name: str, parse: Callable[[str], Any]) -> Any:
+        try:
+            return parse(cell[name])
+        except ValidationError as exc:
+            errors.append(RowError(line, exc.field or name, str(exc)))
+            return None
+
+    fields = (
+        attempt("received_at", lambda v: parse_instant(v, "received_at")),
+        attempt("sender", lambda v: _text(v, "sender", required=False)),
+        attempt("gift", lambda v: _text(v, "gift", required=True)[:MAX_NAME_LENGTH]),
+        attempt("coins_each", lambda v: _whole_number(v, "coins_each", 0) if v.strip() else None),
+        attempt("count", lambda v: _whole_number(v, "count", 1)),
+        attempt("stream", lambda v: _text(v, "stream", required=False)),
+    )
+    return fields, errors
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused rather than guessed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRejected([RowError(line, "file", "is not UTF-8 text; save it as CSV UTF-8")]) from None
+
+
+def read_native_csv(path: Path) -> list[CsvGiftRow]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
+    try:
+        return parse_native_csv(io.StringIO(decode(data), newline=""))
+    except ImportRejected as exc:
+        raise ImportRejected(exc.errors, str(path)) from None
+
+
+def parse_native_csv(lines: Iterable[str]) -> list[CsvGiftRow]:
+    """All rows, or ImportRejected listing each bad line with its field. Blank lines are skipped."""
+    reader = csv.reader(lines, strict=True)
+    errors: list[RowError] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ImportRejected([RowError(1, "header", f"is not valid CSV ({exc})")]) from None
+    if header is None:
+        raise ImportRejected([RowError(1, "header", "the file is empty")])
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    unknown = [h for h in names if h not in COLUMNS]
+    if missing or unknown or len(set(names)) != len(names):
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unexpected {', '.join(unknown)}" if unknown else "",
+                "a column appears twice" if len(set(names)) != len(names) else "",
+            )
+            if part
+        )
+        raise ImportRejected([RowError(1, "header", f"{detail} (expected: {','.join(COLUMNS)})")])
+    index = {name: names.index(name) for name in COLUMNS}
+
+    rows: list[CsvGiftRow] = []
+    seen: Counter[str] = Counter()
+    line = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(reader.line_num, "row", f"is not valid CSV ({exc})"))
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(names):
+            errors.append(RowError(line, "row", f"has {len(record)} fields, expected {len(names)}"))
+            continue
+        cell = {name: record[i] for name, i in index.items()}
+        parsed, row_errors = _parse_fields(line, cell)
+        if row_errors:
+            errors.extend(row_errors)
+            if len(errors) >= MAX_ERRORS:
+                break
+            continue
+        received_at, sender, gift, coins, count, stream = parsed
+        identity = "\x1f".join(
+            (received_at.isoformat(), sender, gift_key(gift), "" if coins is None else str(coins), str(count), stream)
+        )
+        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
+        seen[digest] += 1
+        rows.append(CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest}:{seen[digest]}"))
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def write_header() -> str:
+    return ",".join(COLUMNS)

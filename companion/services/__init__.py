@@ -1,0 +1,49 @@
+"""Use cases the GUI and the CLI both call. No Qt here; each call is one short transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from companion.domain.timeutil import utc_now
+from companion.services.catalog import CatalogService
+from companion.services.gifts import GiftService
+from companion.services.profiles import ProfileService
+from companion.services.reports import ReportService
+from companion.services.tracking import StreamService
+from companion.store.db import Database
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a page or command needs, built once by the composition root (or a test)."""
+
+    db: Database
+    profile_id: int
+    profiles: ProfileService
+    catalog: CatalogService
+    streams: StreamService
+    gifts: GiftService
+    reports: ReportService
+
+
+def build_services(db: Database, catalog_file: Path | None = None, clock: Clock = utc_now) -> Services:
+    """Wire services for the first profile (created on first run) and sync the bundled gift catalog."""
+    profiles = ProfileService(db, clock)
+    profile = profiles.ensure_default()
+    catalog = CatalogService(db, clock)
+    if catalog_file is not None:
+        catalog.sync_from_file(catalog_file)
+    return Services(
+        db=db,
+        profile_id=profile.id,
+        profiles=profiles,
+        catalog=catalog,
+        streams=StreamService(db, profile.id, clock),
+        gifts=GiftService(db, profile.id, clock),
+        reports=ReportService(db, profile.id),
+    )

@@ -1,0 +1,59 @@
+"""The gift catalog: bundled gifts with price history, searched by name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from companion.domain.catalog import gift_key, parse_catalog
+from companion.domain.errors import ValidationError
+from companion.domain.models import CatalogGift
+from companion.store.db import Database
+from companion.store.repositories import CatalogRepo, SettingRepo
+
+_SYNCED_KEY = "catalog.synced"
+
+
+class CatalogService:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+
+    def sync_from_file(self, path: Path) -> int:
+        """Bring the bundled catalog into the database once per catalog version; returns rows changed."""
+        document = json.loads(path.read_text(encoding="utf-8"))
+        entries = parse_catalog(document)
+        as_of_text = str(document.get("as_of", ""))
+        try:
+            as_of = datetime.combine(date.fromisoformat(as_of_text), time.min, tzinfo=UTC)
+        except ValueError:
+            raise ValidationError(f"catalog 'as_of' is not a date: {as_of_text!r}", field="as_of") from None
+        marker = f"{document.get('version', 0)}:{as_of_text}:{len(entries)}"
+        with self.db.session() as s:
+            settings = SettingRepo(s)
+            if settings.get(_SYNCED_KEY) == marker:
+                return 0
+            changed = CatalogRepo(s).sync(entries, as_of)
+            settings.set(_SYNCED_KEY, marker)
+            s.commit()
+            return changed
+
+    def all(self) -> list[CatalogGift]:
+        with self.db.session() as s:
+            return CatalogRepo(s).all(self.clock())
+
+    def search(self, query: str, limit: int = 50) -> list[CatalogGift]:
+        """Gifts whose name contains the query; names that start with it come first."""
+        needle = gift_key(query)
+        gifts = self.all()
+        if not needle:
+            return gifts[:limit]
+        hits = [g for g in gifts if needle in gift_key(g.name)]
+        hits.sort(key=lambda g: (not gift_key(g.name).startswith(needle), g.coins, g.name.casefold()))
+        return hits[:limit]
+
+    def find(self, name: str) -> CatalogGift | None:
+        with self.db.session() as s:
+            return CatalogRepo(s).find(name, self.clock())

@@ -1,0 +1,1 @@
+"""SQLite storage through SQLModel: tables, engine, Alembic migrations, repositories, backups."""

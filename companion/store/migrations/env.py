@@ -1,0 +1,14 @@
+"""Alembic environment: runs on the engine the app hands over (no URL in an ini file)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import companion.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+engine = context.config.attributes["engine"]
+with engine.begin() as connection:
+    context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
