@@ -99,6 +99,10 @@ class GiftService:
             GiftRepo(s).delete(gift_id)
             s.commit()
 
+    def senders(self) -> list[str]:
+        with self.db.session() as s:
+            return GiftRepo(s).senders(self.profile_id)
+
     def for_stream(self, stream_id: int) -> list[GiftEvent]:
         with self.db.session() as s:
             return GiftRepo(s).for_stream(stream_id)

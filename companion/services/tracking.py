@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
+from companion.domain.economics import GiftTotals
 from companion.domain.errors import StateError, ValidationError
 from companion.domain.models import Stream
 from companion.store.db import Database
-from companion.store.repositories import StreamRepo
+from companion.store.repositories import GiftRepo, StreamRepo
 
 MAX_TITLE = 120
 
@@ -18,6 +20,14 @@ def clean_title(title: str) -> str:
     if len(cleaned) > MAX_TITLE:
         raise ValidationError(f"title is longer than {MAX_TITLE} characters", field="title")
     return cleaned
+
+
+@dataclass(frozen=True)
+class StreamOverview:
+    """A stream with what it earned."""
+
+    stream: Stream
+    totals: GiftTotals
 
 
 class StreamService:
@@ -66,3 +76,10 @@ class StreamService:
     def recent(self, limit: int = 200) -> list[Stream]:
         with self.db.session() as s:
             return StreamRepo(s).recent(self.profile_id, limit)
+
+    def overview(self, limit: int = 200) -> list[StreamOverview]:
+        """Recent streams, newest first, each with its gift totals (two queries, whatever the count)."""
+        with self.db.session() as s:
+            streams = StreamRepo(s).recent(self.profile_id, limit)
+            totals = GiftRepo(s).totals_by_stream([st.id for st in streams])
+        return [StreamOverview(st, totals.get(st.id, GiftTotals())) for st in streams]

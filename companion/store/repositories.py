@@ -268,6 +268,37 @@ class GiftRepo:
         # One diamond per coin: the coins viewers spent equal the diamonds received.
         return GiftTotals(gifts=int(gifts), items=int(items), coins=int(diamonds), diamonds=int(diamonds))
 
+    def totals_by_stream(self, stream_ids: Sequence[int]) -> dict[int, GiftTotals]:
+        """Totals of several streams in one grouped query (a stream without gifts is absent)."""
+        result: dict[int, GiftTotals] = {}
+        for start in range(0, len(stream_ids), 500):
+            chunk = stream_ids[start : start + 500]
+            query = (
+                select(
+                    GiftEventRow.stream_id,
+                    func.count(col(GiftEventRow.id)),
+                    func.sum(GiftEventRow.count),
+                    func.sum(GiftEventRow.diamonds),
+                )
+                .where(col(GiftEventRow.stream_id).in_(chunk))
+                .group_by(col(GiftEventRow.stream_id))
+            )
+            for stream_id, gifts, items, diamonds in self.s.exec(query):
+                if stream_id is not None:
+                    result[stream_id] = GiftTotals(int(gifts), int(items), int(diamonds), int(diamonds))
+        return result
+
+    def senders(self, profile_id: int, limit: int = 500) -> list[str]:
+        """Known gifters, most generous first (for autocomplete)."""
+        query = (
+            select(GiftEventRow.sender)
+            .where(GiftEventRow.profile_id == profile_id, GiftEventRow.sender != "")
+            .group_by(col(GiftEventRow.sender))
+            .order_by(func.sum(GiftEventRow.diamonds).desc())
+            .limit(limit)
+        )
+        return list(self.s.exec(query))
+
 
 class SettingRepo:
     def __init__(self, session: Session) -> None:

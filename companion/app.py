@@ -1,0 +1,143 @@
+"""Composition root: excepthook, args, logging, instance lock, database, services, Qt, window — in that order."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from companion import APP_NAME, __version__
+from companion.paths import AppPaths, app_paths, resource_path
+
+if TYPE_CHECKING:
+    from companion.services import Services
+
+log = logging.getLogger("companion")
+
+#: Set once the GUI exists: shows an unexpected error to the user without ending the app.
+_error_dialog: list[object] = []
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """Log every uncaught exception with its traceback; in the GUI also show it, and keep running."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    log.critical("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
+    if _error_dialog:
+        show = _error_dialog[0]
+        try:
+            show(value)  # type: ignore[operator]
+        except Exception:  # the hook must never raise
+            log.exception("could not show the error dialog")
+    else:
+        sys.__excepthook__(kind, value, tb)
+
+
+def install_excepthook() -> None:
+    sys.excepthook = _excepthook
+
+
+def setup_logging(logs: Path, verbose: bool = False) -> Path:
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / "companion.log"
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_companion", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler._companion = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
+
+
+def open_services(paths: AppPaths) -> Services:
+    from companion.services import build_services
+    from companion.store.db import open_database
+
+    db = open_database(paths.database, paths.backups)
+    return build_services(db, resource_path("gifts.json"))
+
+
+def run(argv: list[str]) -> int:
+    install_excepthook()
+    from companion import cli
+
+    args = cli.build_parser().parse_args(argv)
+    try:
+        paths = app_paths(args.data_dir).create()
+        log_file = setup_logging(paths.logs)
+    except OSError as exc:
+        print(f"error: cannot use the data folder: {exc}", file=sys.stderr)
+        return cli.EXIT_FAILED
+    log.info("%s %s starting (%s)", APP_NAME, __version__, args.command or "gui")
+    if args.command:
+        try:
+            services = open_services(paths)
+            return cli.run_command(args, services, sys.stdout, sys.stderr)
+        except Exception as exc:
+            log.exception("command failed")
+            print(f"error: {exc} (details in {log_file})", file=sys.stderr)
+            return cli.EXIT_FAILED
+    return run_gui(paths, self_test=args.self_test, screenshot=args.screenshot)
+
+
+def _no_display() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = None) -> int:
+    if _no_display():
+        if not self_test:
+            print(
+                f"{APP_NAME} needs a graphical desktop, and no display was found (DISPLAY and WAYLAND_DISPLAY "
+                "are not set). The command line works without one: run `companion --help`.",
+                file=sys.stderr,
+            )
+            return 1
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        from PySide6.QtCore import QLockFile
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:
+        from companion.qtdeps import explain_import_error
+
+        print(explain_import_error(exc) or f"Qt could not be loaded: {exc}", file=sys.stderr)
+        return 1
+
+    from companion.ui.application import already_open_message, create_application, show_unexpected_error
+
+    lock = QLockFile(str(paths.lock_file))
+    lock.setStaleLockTime(0)  # never expire a live lock by age; a dead owner's lock is still recovered
+    app = QApplication.instance() or create_application()
+    if not lock.tryLock(200):
+        log.warning("another instance holds %s", paths.lock_file)
+        already_open_message(paths.data, interactive=not self_test)
+        return 1
+    try:
+        services = open_services(paths)
+        from companion.ui.main_window import MainWindow
+
+        window = MainWindow(services)
+        _error_dialog[:] = [lambda exc: show_unexpected_error(window, exc, paths.logs)]
+        window.show()
+        if self_test:
+            from companion.ui.selftest import run_self_test
+
+            return run_self_test(app, window, services, screenshot)
+        return app.exec()
+    finally:
+        _error_dialog.clear()
+        lock.unlock()

@@ -1,0 +1,1 @@
+"""Payment-method secrets in the OS keyring, and nowhere else."""

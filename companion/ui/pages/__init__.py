@@ -1,0 +1,1 @@
+"""Qt pages of the app."""

@@ -1,0 +1,286 @@
+"""Streams page: go live with a running timer, log gifts into the stream, see what each stream earned."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.models import CatalogGift, GiftEvent, Stream
+from companion.domain.timeutil import format_duration, utc_now
+from companion.services import Services
+from companion.services.reports import Summary
+from companion.services.tracking import StreamOverview
+from companion.ui.models.streams_table import StreamTableModel
+from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.stream_detail import StreamDetail
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Overview:
+    streams: list[StreamOverview]
+    live: Stream | None
+    catalog: list[CatalogGift]
+    senders: list[str]
+
+
+@dataclass(frozen=True)
+class _Detail:
+    stream: Stream
+    gifts: list[GiftEvent]
+    summary: Summary
+
+
+class StreamsPage(QWidget):
+    """Talks to the services only through `tasks`, so the window never waits on the database."""
+
+    changed = Signal()  # something was written: other pages may refresh
+
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.services = services
+        self.tasks = tasks
+        self.live: Stream | None = None
+        self.selected_id: int | None = None
+        self.last_logged: GiftEvent | None = None
+
+        title = QLabel("Streams")
+        title.setObjectName("pageTitle")
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("Stream title (optional)")
+        self.title_edit.setMinimumWidth(240)
+        self.go_live_button = QPushButton("Go live")
+        self.go_live_button.setObjectName("primary")
+        self.go_live_button.setToolTip("Start a stream now and its timer")
+        self.live_badge = QLabel("LIVE")
+        self.live_badge.setObjectName("liveBadge")
+        self.timer_label = QLabel("0:00:00")
+        self.timer_label.setObjectName("timer")
+        self.end_button = QPushButton("End stream")
+        self.end_button.setToolTip("Stop the timer and close this stream")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        for widget in (self.title_edit, self.go_live_button, self.live_badge, self.timer_label, self.end_button):
+            header.addWidget(widget)
+
+        self.streams_model = StreamTableModel(self)
+        self.streams_view = QTableView()
+        self.streams_view.setModel(self.streams_model)
+        self.streams_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.streams_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.streams_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.streams_view.verticalHeader().setVisible(False)
+        self.streams_view.setShowGrid(False)
+        self.streams_view.setAlternatingRowColors(True)
+        stream_header = self.streams_view.horizontalHeader()
+        stream_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        stream_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        stream_header.setMinimumSectionSize(70)
+
+        self.detail = StreamDetail()
+        self.welcome = QLabel(
+            "You have no streams yet.\n\nPress “Go live” when your TikTok LIVE starts: the timer runs, and you "
+            "log gifts as they arrive to see coins, diamonds and cash add up."
+        )
+        self.welcome.setObjectName("emptyState")
+        self.welcome.setWordWrap(True)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.welcome)
+        self.right.addWidget(self.detail)
+
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.streams_view)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([360, 900])
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(16)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(1000)
+        self.clock_timer.timeout.connect(self._tick)
+
+        self.go_live_button.clicked.connect(self.go_live)
+        self.title_edit.returnPressed.connect(self.go_live)
+        self.end_button.clicked.connect(self.end_stream)
+        self.detail.picker.submitted.connect(self.log_gift)
+        self.detail.undo_button.clicked.connect(self.undo_last)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_last)
+        self.streams_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._show_live_state()
+
+    # ---- loading -------------------------------------------------------------------------------------------
+
+    def refresh(self, select: int | None = None) -> None:
+        services = self.services
+
+        def load() -> _Overview:
+            return _Overview(
+                services.streams.overview(), services.streams.live(), services.catalog.all(), services.gifts.senders()
+            )
+
+        self.tasks.run(load, lambda overview: self._show_overview(overview, select))
+
+    def _show_overview(self, overview: _Overview, select: int | None) -> None:
+        self.live = overview.live
+        self.streams_model.set_rows(overview.streams)
+        self.detail.picker.set_catalog(overview.catalog)
+        self.detail.picker.set_senders(overview.senders)
+        self._show_live_state()
+        target = select or self.selected_id or (overview.live.id if overview.live else None)
+        if target is None and overview.streams:
+            target = overview.streams[0].stream.id
+        row = self.streams_model.row_of(target) if target is not None else None
+        self.streams_view.setVisible(bool(overview.streams))  # no empty list beside the welcome text
+        if row is None:
+            self.selected_id = None
+            self.right.setCurrentWidget(self.welcome)
+            return
+        self.selected_id = target
+        self.streams_view.selectionModel().select(
+            self.streams_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._load_detail(target)
+
+    def _load_detail(self, stream_id: int) -> None:
+        services = self.services
+
+        def load() -> _Detail:
+            return _Detail(
+                services.streams.get(stream_id),
+                services.gifts.for_stream(stream_id),
+                services.reports.summary(stream_id=stream_id),
+            )
+
+        self.tasks.run(load, self._show_detail)
+
+    def _show_detail(self, detail: _Detail) -> None:
+        if detail.stream.id != self.selected_id:
+            return  # the user moved on while this was loading
+        self.detail.show_stream(detail.stream, detail.gifts, detail.summary)
+        self.detail.undo_button.setEnabled(
+            self.last_logged is not None and self.last_logged.stream_id == detail.stream.id
+        )
+        self.right.setCurrentWidget(self.detail)
+        if detail.stream.is_live:
+            self.detail.picker.gift_edit.setFocus()
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        rows = self.streams_view.selectionModel().selectedRows()
+        if not rows:
+            return
+        stream_id = self.streams_model.overview_at(rows[0].row()).stream.id
+        if stream_id != self.selected_id:
+            self.selected_id = stream_id
+            self._load_detail(stream_id)
+
+    # ---- actions -------------------------------------------------------------------------------------------
+
+    @Slot()
+    def go_live(self) -> None:
+        if self.live is not None:
+            return
+        title = self.title_edit.text()
+        self.go_live_button.setEnabled(False)
+        self.tasks.run(lambda: self.services.streams.go_live(title), self._went_live, self._action_failed)
+
+    def _went_live(self, stream: Stream) -> None:
+        self.title_edit.clear()
+        self.live = stream
+        self.selected_id = stream.id
+        self._show_live_state()
+        self.refresh(select=stream.id)
+        self.changed.emit()
+
+    @Slot()
+    def end_stream(self) -> None:
+        if self.live is None:
+            return
+        stream_id = self.live.id
+        self.end_button.setEnabled(False)
+        self.tasks.run(lambda: self.services.streams.end(stream_id), self._ended, self._action_failed)
+
+    def _ended(self, stream: Stream) -> None:
+        self.live = None
+        self._show_live_state()
+        self.refresh(select=stream.id)
+        self.changed.emit()
+
+    @Slot(str, int, str)
+    def log_gift(self, gift: str, count: int, sender: str) -> None:
+        if self.live is None:
+            return
+        stream_id = self.live.id
+        self.tasks.run(lambda: self.services.gifts.log(gift, count, sender, stream_id=stream_id), self._logged)
+
+    def _logged(self, event: GiftEvent) -> None:
+        self.last_logged = event
+        self.refresh(select=event.stream_id)
+        self.changed.emit()
+
+    @Slot()
+    def undo_last(self) -> None:
+        event = self.last_logged
+        if event is None:
+            return
+        self.last_logged = None
+        self.detail.undo_button.setEnabled(False)
+        self.tasks.run(lambda: self.services.gifts.undo(event.id), lambda _: self._undone(event))
+
+    def _undone(self, event: GiftEvent) -> None:
+        self.refresh(select=event.stream_id)
+        self.changed.emit()
+
+    def _action_failed(self, exc: BaseException) -> None:
+        self._show_live_state()
+        self.tasks.report_error(exc)
+
+    # ---- live state ----------------------------------------------------------------------------------------
+
+    def _show_live_state(self) -> None:
+        live = self.live is not None
+        self.title_edit.setVisible(not live)
+        self.go_live_button.setVisible(not live)
+        self.go_live_button.setEnabled(not live)
+        self.live_badge.setVisible(live)
+        self.timer_label.setVisible(live)
+        self.end_button.setVisible(live)
+        self.end_button.setEnabled(live)
+        if live:
+            self._tick()
+            self.clock_timer.start()
+        else:
+            self.clock_timer.stop()
+
+    @Slot()
+    def _tick(self) -> None:
+        if self.live is not None:
+            self.timer_label.setText(format_duration(self.live.duration(utc_now())))

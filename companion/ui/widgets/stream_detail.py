@@ -1,0 +1,108 @@
+"""One stream: its totals as cards, the gift picker while it is live, and its gifts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.economics import share_percent_text
+from companion.domain.models import GiftEvent, Stream
+from companion.domain.timeutil import format_duration, utc_now
+from companion.services.reports import Summary
+from companion.ui.format import local_day, money, whole
+from companion.ui.models.gifts_table import GiftTableModel
+from companion.ui.widgets.gift_picker import GiftPicker
+from companion.ui.widgets.stat_card import StatCard
+
+
+class StreamDetail(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title_label = QLabel("")
+        self.title_label.setObjectName("sectionTitle")
+        self.when_label = QLabel("")
+        self.when_label.setObjectName("muted")
+
+        self.coins_card = StatCard("coins sent")
+        self.diamonds_card = StatCard("diamonds")
+        self.cash_card = StatCard("cash")
+        self.gifts_card = StatCard("gifts")
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in (self.diamonds_card, self.cash_card, self.gifts_card, self.coins_card):
+            cards.addWidget(card)
+
+        self.picker = GiftPicker()
+        self.undo_button = QPushButton("Undo last gift")
+        self.undo_button.setToolTip("Remove the gift you logged last (Ctrl+Z)")
+        self.undo_button.setEnabled(False)
+        picker_row = QHBoxLayout()
+        picker_row.addWidget(self.picker, 1)
+        picker_row.addWidget(self.undo_button)
+        self.picker_box = QWidget()
+        self.picker_box.setLayout(picker_row)
+        picker_row.setContentsMargins(0, 0, 0, 0)
+
+        self.gifts_model = GiftTableModel(self)
+        self.gifts_view = QTableView()
+        self.gifts_view.setModel(self.gifts_model)
+        self.gifts_view.setAlternatingRowColors(True)
+        self.gifts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.gifts_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.gifts_view.verticalHeader().setVisible(False)
+        self.gifts_view.setShowGrid(False)
+        header = self.gifts_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.empty_label = QLabel("No gifts in this stream yet.")
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.gifts_stack = QStackedWidget()
+        self.gifts_stack.addWidget(self.empty_label)
+        self.gifts_stack.addWidget(self.gifts_view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title_label)
+        heading.addStretch(1)
+        heading.addWidget(self.when_label)
+        layout.addLayout(heading)
+        layout.addLayout(cards)
+        layout.addWidget(self.picker_box)
+        layout.addWidget(self.gifts_stack, 1)
+
+    def show_stream(self, stream: Stream, gifts: Sequence[GiftEvent], summary: Summary) -> None:
+        self.title_label.setText(stream.title)
+        duration = format_duration(stream.duration(utc_now()))
+        state = "live now" if stream.is_live else f"lasted {duration}"
+        self.when_label.setText(f"{local_day(stream.started_at)} · {state}")
+        totals = summary.totals
+        self.diamonds_card.set_value(whole(totals.diamonds))
+        self.coins_card.set_value(whole(totals.coins))
+        self.cash_card.set_value(
+            money(summary.cash, summary.currency), f"cash at {share_percent_text(summary.share_bps)} % share"
+        )
+        self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
+        self.picker_box.setVisible(stream.is_live)
+        self.gifts_model.set_rows(gifts)
+        if gifts:
+            self.gifts_stack.setCurrentWidget(self.gifts_view)
+        else:
+            hint = " Log them with the picker above as they arrive." if stream.is_live else ""
+            self.empty_label.setText("No gifts in this stream yet." + hint)
+            self.gifts_stack.setCurrentWidget(self.empty_label)

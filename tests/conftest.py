@@ -1,0 +1,46 @@
+"""Shared fixtures: a fresh database per test, services on a clock the test controls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from companion.services import Services, build_services
+from companion.store.db import Database, open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "resources" / "gifts.json"
+
+
+class FakeClock:
+    """A clock tests move by hand: `clock.advance(minutes=5)`."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 20, 19, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "data" / "companion.sqlite3", tmp_path / "data" / "backups")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def services(db: Database, clock: FakeClock) -> Services:
+    return build_services(db, CATALOG, clock=clock)
