@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -28,6 +29,9 @@ def apply_look(app: QApplication) -> None:
     app.setOrganizationName("Creator Companion")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    if QLocale.system().language() == QLocale.Language.C:
+        # An unconfigured system (LANG=C) would print 29999; group digits the common way instead.
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     app.setStyle("Fusion")  # same look on every OS; the style sheet adds our colours
     style = resource_path("style.qss")
     if style.exists():

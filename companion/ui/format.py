@@ -32,3 +32,7 @@ def local_time(moment: datetime, with_date: bool = False) -> str:
 
 def local_day(moment: datetime) -> str:
     return moment.astimezone().strftime("%a %d %b %Y, %H:%M")
+
+
+def local_short(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d %b, %H:%M")

@@ -11,12 +11,12 @@ from PySide6.QtGui import QColor
 
 from companion.domain.timeutil import format_duration, utc_now
 from companion.services.tracking import StreamOverview
-from companion.ui.format import local_day, whole
+from companion.ui.format import local_day, local_short, whole
 
 Index = QModelIndex | QPersistentModelIndex
 
-TITLE, STARTED, DURATION, DIAMONDS = range(4)
-HEADERS = ("Stream", "Started", "Duration", "Diamonds")
+TITLE, STARTED, DIAMONDS = range(3)
+HEADERS = ("Stream", "Started", "Diamonds")
 
 
 class StreamTableModel(QAbstractTableModel):
@@ -37,6 +37,9 @@ class StreamTableModel(QAbstractTableModel):
     def row_of(self, stream_id: int) -> int | None:
         return next((i for i, o in enumerate(self._rows) if o.stream.id == stream_id), None)
 
+    def row_of_title(self, title: str) -> int:
+        return next(i for i, o in enumerate(self._rows) if o.stream.title == title)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -47,7 +50,7 @@ class StreamTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in (DURATION, DIAMONDS):
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == DIAMONDS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -61,12 +64,13 @@ class StreamTableModel(QAbstractTableModel):
             if column == TITLE:
                 return f"● {stream.title}" if stream.is_live else stream.title
             if column == STARTED:
-                return local_day(stream.started_at)
-            if column == DURATION:
-                return "live" if stream.is_live else format_duration(stream.duration(self.now))
+                return local_short(stream.started_at)
             return whole(overview.totals.diamonds)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (DURATION, DIAMONDS):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == DIAMONDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column in (TITLE, DURATION):
+        if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column == TITLE:
             return QColor("#fe2c55")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            length = "live now" if stream.is_live else f"lasted {format_duration(stream.duration(self.now))}"
+            return f"{stream.title}\n{local_day(stream.started_at)} · {length}"
         return None

@@ -95,6 +95,9 @@ class StreamsPage(QWidget):
         stream_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         stream_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         stream_header.setMinimumSectionSize(70)
+        self.streams_view.setMinimumWidth(320)
+        self.streams_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.streams_view.setVisible(False)  # shown once there are streams
 
         self.detail = StreamDetail()
         self.welcome = QLabel(
@@ -113,7 +116,7 @@ class StreamsPage(QWidget):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([360, 900])
+        splitter.setSizes([380, 820])
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -131,6 +134,7 @@ class StreamsPage(QWidget):
         self.end_button.clicked.connect(self.end_stream)
         self.detail.picker.submitted.connect(self.log_gift)
         self.detail.undo_button.clicked.connect(self.undo_last)
+        self.detail.picker.undo_requested.connect(self.undo_last)
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_last)
         self.streams_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._show_live_state()

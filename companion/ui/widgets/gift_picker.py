@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from companion.domain.catalog import gift_key
@@ -25,6 +26,8 @@ class GiftPicker(QWidget):
     """Emits `submitted(gift name, count, sender)` when the user logs a gift from the catalog."""
 
     submitted = Signal(str, int, str)
+    #: Ctrl+Z inside the picker means "undo the last gift", not "undo my typing" (the fields are tiny).
+    undo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,11 +48,12 @@ class GiftPicker(QWidget):
         self.count_spin.setRange(1, 1_000_000)
         self.count_spin.setPrefix("× ")
         self.count_spin.setAccessibleName("Count")
-        self.count_spin.setMinimumWidth(90)
+        self.count_spin.setFixedWidth(96)
 
         self.sender_edit = QLineEdit()
         self.sender_edit.setPlaceholderText("Sender (optional)")
         self.sender_edit.setAccessibleName("Sender")
+        self.sender_edit.setMinimumWidth(150)
         sender_completer, self._sender_names = _completer(self)
         self.sender_edit.setCompleter(sender_completer)
 
@@ -72,6 +76,17 @@ class GiftPicker(QWidget):
             field.returnPressed.connect(self.submit)
         self.count_spin.lineEdit().returnPressed.connect(self.submit)
         self.log_button.clicked.connect(self.submit)
+        for editor in (self.gift_edit, self.sender_edit, self.count_spin.lineEdit()):
+            editor.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        is_key = event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if is_key and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Undo):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.undo_requested.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_catalog(self, gifts: Sequence[CatalogGift]) -> None:
         self._gifts = {gift_key(g.name): g for g in gifts}
@@ -81,19 +96,34 @@ class GiftPicker(QWidget):
     def set_senders(self, senders: Sequence[str]) -> None:
         self._sender_names.setStringList(list(senders))
 
+    def matches(self) -> list[CatalogGift]:
+        needle = gift_key(self.gift_edit.text())
+        return [g for key, g in self._gifts.items() if needle and needle in key]
+
     def selected_gift(self) -> CatalogGift | None:
-        return self._gifts.get(gift_key(self.gift_edit.text()))
+        """The exact gift typed, or the only gift whose name contains what was typed."""
+        exact = self._gifts.get(gift_key(self.gift_edit.text()))
+        if exact is not None:
+            return exact
+        found = self.matches()
+        return found[0] if len(found) == 1 else None
 
     @Slot()
     def _update(self) -> None:
         gift = self.selected_gift()
         self.log_button.setEnabled(gift is not None)
         if gift is None:
-            self.price_label.setText("not in the catalog" if self.gift_edit.text().strip() else "")
+            found = len(self.matches())
+            if not self.gift_edit.text().strip():
+                self.price_label.setText("")
+            else:
+                self.price_label.setText(f"{found} matches: pick one" if found else "not in the catalog")
             return
         diamonds = gift.coins * self.count_spin.value()
         coin_word = "coin" if gift.coins == 1 else "coins"
-        self.price_label.setText(f"{whole(gift.coins)} {coin_word} · {whole(diamonds)} diamonds")
+        price = f"{whole(gift.coins)} {coin_word} · {whole(diamonds)} diamonds"
+        exact = gift_key(self.gift_edit.text()) == gift_key(gift.name)
+        self.price_label.setText(price if exact else f"{gift.name}: {price}")
 
     @Slot()
     def submit(self) -> None:

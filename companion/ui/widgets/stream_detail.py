@@ -48,12 +48,7 @@ class StreamDetail(QWidget):
         self.undo_button = QPushButton("Undo last gift")
         self.undo_button.setToolTip("Remove the gift you logged last (Ctrl+Z)")
         self.undo_button.setEnabled(False)
-        picker_row = QHBoxLayout()
-        picker_row.addWidget(self.picker, 1)
-        picker_row.addWidget(self.undo_button)
-        self.picker_box = QWidget()
-        self.picker_box.setLayout(picker_row)
-        picker_row.setContentsMargins(0, 0, 0, 0)
+        self.picker_box = self.picker
 
         self.gifts_model = GiftTableModel(self)
         self.gifts_view = QTableView()
@@ -81,6 +76,7 @@ class StreamDetail(QWidget):
         heading.addWidget(self.title_label)
         heading.addStretch(1)
         heading.addWidget(self.when_label)
+        heading.addWidget(self.undo_button)
         layout.addLayout(heading)
         layout.addLayout(cards)
         layout.addWidget(self.picker_box)
@@ -99,6 +95,7 @@ class StreamDetail(QWidget):
         )
         self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
         self.picker_box.setVisible(stream.is_live)
+        self.undo_button.setVisible(stream.is_live)
         self.gifts_model.set_rows(gifts)
         if gifts:
             self.gifts_stack.setCurrentWidget(self.gifts_view)

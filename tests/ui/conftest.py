@@ -1,0 +1,36 @@
+"""GUI fixtures: the real main window on services with the real clock (the stream timer reads it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from companion.services import Services, build_services
+from companion.store.db import Database
+from companion.ui.application import apply_look
+from companion.ui.main_window import MainWindow
+from tests.conftest import CATALOG
+
+
+@pytest.fixture
+def gui_services(db: Database) -> Services:
+    return build_services(db, CATALOG)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, qapp, gui_services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    apply_look(qapp)
+    win = MainWindow(gui_services)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    wait_idle(qtbot, win)
+    yield win
+    win.tasks.shutdown()
+
+
+def wait_idle(qtbot: QtBot, win: MainWindow) -> None:
+    """Wait until every background task has delivered its result to the GUI thread."""
+    qtbot.waitUntil(lambda: win.tasks.pending == 0, timeout=5000)

@@ -1,0 +1,152 @@
+"""The first slice, driven like a creator would: go live, log gifts with the picker, see totals, end."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from companion.services import Services
+from companion.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+
+def go_live(qtbot: QtBot, win: MainWindow, title: str = "Friday night") -> None:
+    page = win.streams_page
+    qtbot.keyClicks(page.title_edit, title)
+    qtbot.mouseClick(page.go_live_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+
+
+def log_gift(qtbot: QtBot, win: MainWindow, gift: str, count: int = 1, sender: str = "") -> None:
+    picker = win.streams_page.detail.picker
+    picker.gift_edit.clear()
+    qtbot.keyClicks(picker.gift_edit, gift)
+    picker.count_spin.selectAll()
+    qtbot.keyClicks(picker.count_spin, str(count))
+    if sender:
+        qtbot.keyClicks(picker.sender_edit, sender)
+    qtbot.keyClick(picker.gift_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, win)
+
+
+def test_new_user_sees_welcome_and_no_empty_list(window: MainWindow) -> None:
+    page = window.streams_page
+    assert page.right.currentWidget() is page.welcome
+    assert "Go live" in page.welcome.text()
+    assert not page.streams_view.isVisible()
+    assert page.go_live_button.isVisible() and not page.end_button.isVisible()
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Streams"]
+
+
+def test_go_live_starts_timer_and_lists_stream(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    go_live(qtbot, window)
+    page = window.streams_page
+    assert page.live_badge.isVisible() and page.end_button.isVisible()
+    assert not page.go_live_button.isVisible()
+    live = gui_services.streams.live()
+    assert live is not None and live.title == "Friday night"
+    assert page.streams_model.rowCount() == 1
+    assert page.detail.picker_box.isVisible()
+    assert page.timer_label.text().startswith("0:00:0")
+    qtbot.waitUntil(lambda: page.timer_label.text() != "0:00:00", timeout=3000)
+
+
+def test_log_gifts_with_picker_updates_table_and_totals(qtbot: QtBot, window: MainWindow) -> None:
+    go_live(qtbot, window)
+    log_gift(qtbot, window, "rose", 5, "amy")
+    log_gift(qtbot, window, "Lion", 1, "bob")
+    detail = window.streams_page.detail
+    assert detail.gifts_model.rowCount() == 2
+    newest = [detail.gifts_model.index(0, c).data() for c in range(6)]
+    assert newest[1:] == ["bob", "Lion", "1", "29,999", "29,999"]
+    assert detail.diamonds_card.value_label.text() == "30,004"
+    assert detail.cash_card.value_label.text() == "US$150.02"  # 30,004 × $0.005, rounded once
+    assert "50 %" in detail.cash_card.caption_label.text()
+    assert detail.gifts_card.value_label.text() == "2"
+    assert "6 items" in detail.gifts_card.caption_label.text()
+    # the picker is ready for the next gift: count back to 1, sender cleared
+    assert detail.picker.count_spin.value() == 1 and detail.picker.sender_edit.text() == ""
+
+
+def test_gift_not_in_catalog_cannot_be_logged(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    go_live(qtbot, window)
+    picker = window.streams_page.detail.picker
+    qtbot.keyClicks(picker.gift_edit, "Not A Real Gift")
+    assert not picker.log_button.isEnabled()
+    assert picker.price_label.text() == "not in the catalog"
+    qtbot.keyClick(picker.gift_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    assert gui_services.reports.summary().totals.gifts == 0
+
+
+def test_picker_shows_price_and_diamonds_for_count(qtbot: QtBot, window: MainWindow) -> None:
+    go_live(qtbot, window)
+    picker = window.streams_page.detail.picker
+    qtbot.keyClicks(picker.gift_edit, "galaxy")
+    picker.count_spin.setValue(3)
+    assert picker.price_label.text() == "1,000 coins · 3,000 diamonds"
+    assert picker.log_button.isEnabled()
+
+
+def test_sender_autocomplete_offers_known_gifters(qtbot: QtBot, window: MainWindow) -> None:
+    go_live(qtbot, window)
+    log_gift(qtbot, window, "Rose", 1, "generous_gina")
+    completer = window.streams_page.detail.picker.sender_edit.completer()
+    completer.setCompletionPrefix("gina")
+    assert completer.currentCompletion() == "generous_gina"
+
+
+def test_undo_removes_last_gift(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    go_live(qtbot, window)
+    log_gift(qtbot, window, "Rose", 2, "amy")
+    log_gift(qtbot, window, "Galaxy", 1, "bob")
+    page = window.streams_page
+    assert page.detail.undo_button.isEnabled()
+    qtbot.keyClick(page.detail.picker.gift_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, window)
+    assert gui_services.reports.summary().totals.diamonds == 2
+    assert page.detail.gifts_model.rowCount() == 1
+    assert page.detail.diamonds_card.value_label.text() == "2"
+    assert not page.detail.undo_button.isEnabled()
+
+
+def test_end_stream_keeps_it_in_history(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    go_live(qtbot, window)
+    log_gift(qtbot, window, "Finger Heart", 4, "amy")
+    page = window.streams_page
+    qtbot.mouseClick(page.end_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert gui_services.streams.live() is None
+    assert page.go_live_button.isVisible() and not page.live_badge.isVisible()
+    assert not page.detail.picker_box.isVisible()
+    assert page.detail.diamonds_card.value_label.text() == "20"
+    assert "lasted" in page.detail.when_label.text()
+    assert page.streams_model.index(0, 2).data() == "20"
+
+
+def test_selecting_a_past_stream_shows_its_gifts(qtbot: QtBot, window: MainWindow) -> None:
+    go_live(qtbot, window, "First")
+    log_gift(qtbot, window, "Rose", 1, "amy")
+    qtbot.mouseClick(window.streams_page.end_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    go_live(qtbot, window, "Second")
+    page = window.streams_page
+    assert page.detail.title_label.text() == "Second"
+    assert page.detail.gifts_model.rowCount() == 0
+    assert page.detail.gifts_stack.currentWidget() is page.detail.empty_label
+    page.streams_view.selectRow(page.streams_model.row_of_title("First"))
+    wait_idle(qtbot, window)
+    assert page.detail.title_label.text() == "First"
+    assert page.detail.gifts_model.rowCount() == 1
+
+
+def test_going_live_elsewhere_first_shows_a_clear_message(
+    qtbot: QtBot, window: MainWindow, gui_services: Services, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    gui_services.streams.go_live("started from the command line")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    go_live(qtbot, window)
+    assert shown and "already live" in shown[0]
+    assert window.streams_page.go_live_button.isEnabled()
