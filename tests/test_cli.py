@@ -313,7 +313,9 @@ def test_add_unknown_gift_needs_a_price(capsys: pytest.CaptureFixture[str], data
     assert "--coins" in err
     assert summary(capsys, data) == EMPTY
 
-    code, _, err = cli(capsys, data, "gifts", "add", "--gift", "Moon Cake", "--count", "3", "--sender", "x", "--coins", "7")
+    code, _, err = cli(
+        capsys, data, "gifts", "add", "--gift", "Moon Cake", "--count", "3", "--sender", "x", "--coins", "7"
+    )
     assert code == 0, err
     result = summary(capsys, data)
     assert (result["gifts"], result["items"], result["diamonds"]) == (1, 3, 21)
@@ -359,7 +361,9 @@ def test_environment_data_dir_is_used_without_option(
     assert json.loads(capsys.readouterr().out)["items"] == 2
 
 
-def test_option_beats_environment(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_option_beats_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "env-data"))
     assert summary(capsys, tmp_path / "opt-data") == EMPTY
     assert (tmp_path / "opt-data" / "companion.sqlite3").is_file()

@@ -82,7 +82,12 @@ def test_clean_gift_name_refuses_empty_and_too_long() -> None:
 
 def test_parse_catalog_returns_entries() -> None:
     entries = parse_catalog(
-        {"gifts": [{"name": " Rose ", "coins": 1, "streakable": True, "tiktok_id": 5655}, {"name": "Lion", "coins": 29999}]}
+        {
+            "gifts": [
+                {"name": " Rose ", "coins": 1, "streakable": True, "tiktok_id": 5655},
+                {"name": "Lion", "coins": 29999},
+            ]
+        }
     )
     assert entries == [
         CatalogEntry(name="Rose", coins=1, streakable=True, tiktok_id=5655),

@@ -54,7 +54,7 @@ def test_cash_for_diamonds_refuses_non_integer_diamonds() -> None:
 
 
 def test_usd_per_diamond_is_unrounded() -> None:
-    assert BASE_USD_PER_DIAMOND == Decimal("0.01")
+    assert Decimal("0.01") == BASE_USD_PER_DIAMOND
     assert usd_per_diamond(5000) == Decimal("0.005")
     assert usd_per_diamond(5250) == Decimal("0.00525")
     assert usd_per_diamond(10000) == Decimal("0.01")

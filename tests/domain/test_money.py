@@ -97,7 +97,9 @@ def test_to_minor_rounds_half_even_to_integer_minor_units(amount: str, currency:
     assert result == minor
 
 
-@pytest.mark.parametrize(("minor", "currency", "amount"), [(1234, "USD", "12.34"), (5, "JPY", "5"), (1, "KWD", "0.001")])
+@pytest.mark.parametrize(
+    ("minor", "currency", "amount"), [(1234, "USD", "12.34"), (5, "JPY", "5"), (1, "KWD", "0.001")]
+)
 def test_from_minor_gives_the_decimal_amount(minor: int, currency: str, amount: str) -> None:
     assert from_minor(minor, currency) == Decimal(amount)
 

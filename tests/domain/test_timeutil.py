@@ -48,7 +48,9 @@ def test_parse_instant_refuses_naive_with_field_named(text: str) -> None:
     assert info.value.field == "at"
 
 
-@pytest.mark.parametrize("text", ["garbage", "", "   ", "2026-13-01T00:00:00Z", "2026-11-01T25:00:00Z", "Z", "1700000000"])
+@pytest.mark.parametrize(
+    "text", ["garbage", "", "   ", "2026-13-01T00:00:00Z", "2026-11-01T25:00:00Z", "Z", "1700000000"]
+)
 def test_parse_instant_refuses_garbage_with_field_named(text: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_instant(text)
@@ -130,8 +132,13 @@ def test_parse_local_date() -> None:
 
 @pytest.mark.parametrize(
     ("span", "text"),
-    [(timedelta(0), "0:00:00"), (timedelta(seconds=59.9), "0:00:59"), (timedelta(hours=1, minutes=2, seconds=3), "1:02:03"),
-     (timedelta(hours=27), "27:00:00"), (timedelta(seconds=-5), "0:00:00")],
-)  # fmt: skip
+    [
+        (timedelta(0), "0:00:00"),
+        (timedelta(seconds=59.9), "0:00:59"),
+        (timedelta(hours=1, minutes=2, seconds=3), "1:02:03"),
+        (timedelta(hours=27), "27:00:00"),
+        (timedelta(seconds=-5), "0:00:00"),
+    ],
+)
 def test_format_duration(span: timedelta, text: str) -> None:
     assert format_duration(span) == text

@@ -165,7 +165,9 @@ def test_unterminated_quote_is_rejected_as_invalid_csv() -> None:
     assert "not valid CSV" in errors[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: unterminated quote is reported at the file's last line, not where it opens")
+@pytest.mark.xfail(
+    strict=True, reason="BUG: unterminated quote is reported at the file's last line, not where it opens"
+)
 def test_unterminated_quote_names_the_line_where_the_quote_opens() -> None:
     errors = rejected(f'{HEADER}\n{GOOD}\n2026-11-01T20:15:00Z,"alice,Rose,,1,\n{GOOD}\n{GOOD}\n')
     assert [(e.line, e.field) for e in errors] == [(3, "row")]

@@ -305,9 +305,7 @@ def test_csv_rows_pick_the_stream_running_at_their_time_among_equal_titles(
 
 def test_import_uses_the_catalog_price_at_each_rows_time(services: Services, tmp_path: Path) -> None:
     _change_price(services, "Rose", 2, datetime(2026, 11, 19, tzinfo=UTC))
-    services.gifts.import_csv(
-        _csv(tmp_path, "2026-11-18T23:59:59Z,a,Rose,,10,", "2026-11-19T00:00:00Z,b,Rose,,10,")
-    )
+    services.gifts.import_csv(_csv(tmp_path, "2026-11-18T23:59:59Z,a,Rose,,10,", "2026-11-19T00:00:00Z,b,Rose,,10,"))
     assert [(r.sender, r.coins_each, r.diamonds) for r in _rows(services)] == [("a", 1, 10), ("b", 2, 20)]
 
 
@@ -342,3 +340,12 @@ def test_import_of_an_empty_body_adds_nothing(services: Services, tmp_path: Path
     assert services.gifts.import_csv(_csv(tmp_path)) == ImportResult(0, 0, 0)
     assert ImportResult(0, 0, 0).describe() == "imported 0 gifts"
     assert ImportResult(1, 0, 2).describe() == "imported 1 gift, 2 streams created"
+
+
+def test_senders_are_listed_most_generous_first_without_blanks(services: Services) -> None:
+    services.gifts.log("Rose", 5, "small")
+    services.gifts.log("Lion", 1, "big")
+    services.gifts.log("Rose", 1, "")
+    services.gifts.log("Rose", 1, "small")
+    services.gifts.log("Finger Heart", 1, "medium")
+    assert services.gifts.senders() == ["big", "small", "medium"]

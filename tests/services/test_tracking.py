@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from companion.domain.economics import GiftTotals
 from companion.domain.errors import NotFound, StateError, ValidationError
 from companion.services import Services
 from companion.services.tracking import MAX_TITLE, clean_title
@@ -87,3 +88,19 @@ def test_title_too_long_is_refused(services: Services) -> None:
         services.streams.go_live("x" * (MAX_TITLE + 1))
     assert info.value.field == "title"
     assert services.streams.live() is None
+
+
+def test_overview_lists_recent_streams_with_their_totals(services: Services, clock: FakeClock) -> None:
+    first = services.streams.go_live("one")
+    services.gifts.log("Rose", 3, "a")
+    services.gifts.log("Lion", 1, "b")
+    clock.advance(hours=1)
+    services.streams.end()
+    clock.advance(hours=1)
+    services.gifts.log("Galaxy", 1, "outside")  # in no stream
+    second = services.streams.go_live("two")  # no gifts yet
+    overview = services.streams.overview()
+    assert [o.stream.id for o in overview] == [second.id, first.id]
+    assert overview[0].totals == GiftTotals()
+    assert overview[1].totals == GiftTotals(gifts=2, items=4, coins=30002, diamonds=30002)
+    assert [o.stream.id for o in services.streams.overview(limit=1)] == [second.id]

@@ -205,7 +205,9 @@ def test_gift_repo_add_for_stream_delete(db: Database, profile_id: int) -> None:
 
 
 def test_gift_repo_add_many_and_existing_keys(db: Database, profile_id: int) -> None:
-    gifts = [NewGift(T + timedelta(seconds=i), "s", "Rose", 1, 1, source="csv", source_key=f"k{i}") for i in range(1200)]
+    gifts = [
+        NewGift(T + timedelta(seconds=i), "s", "Rose", 1, 1, source="csv", source_key=f"k{i}") for i in range(1200)
+    ]
     with db.session() as s:
         repo = GiftRepo(s)
         assert repo.add_many(profile_id, []) == 0
@@ -288,3 +290,21 @@ def test_setting_repo_get_set_overwrite(db: Database) -> None:
         s.commit()
     with Session(db.engine) as s:
         assert SettingRepo(s).get("x") == "2"
+
+
+def test_totals_by_stream_groups_and_omits_streams_without_gifts(db: Database, profile_id: int) -> None:
+    with db.session() as s:
+        streams = StreamRepo(s)
+        a = streams.create(profile_id, "a", T, None)
+        b = streams.create(profile_id, "b", T, None)
+        empty = streams.create(profile_id, "c", T, None)
+        repo = GiftRepo(s)
+        repo.add(profile_id, NewGift(T, "x", "Rose", 1, 3, stream_id=a.id))
+        repo.add(profile_id, NewGift(T, "x", "Lion", 29999, 1, stream_id=a.id))
+        repo.add(profile_id, NewGift(T, "x", "Finger Heart", 5, 2, stream_id=b.id))
+        repo.add(profile_id, NewGift(T, "x", "Rose", 1, 1))
+        s.commit()
+        totals = repo.totals_by_stream([a.id, b.id, empty.id, 999])
+    assert totals == {a.id: GiftTotals(2, 4, 30002, 30002), b.id: GiftTotals(1, 2, 10, 10)}
+    with db.session() as s:
+        assert GiftRepo(s).totals_by_stream([]) == {}

@@ -6,7 +6,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCompleter,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from companion.domain.catalog import gift_key
 from companion.domain.models import CatalogGift
@@ -42,13 +51,14 @@ class GiftPicker(QWidget):
 
         self.price_label = QLabel("")
         self.price_label.setObjectName("muted")
-        self.price_label.setMinimumWidth(140)
+        self.price_label.setText(" ")
 
         self.count_spin = QSpinBox()
         self.count_spin.setRange(1, 1_000_000)
         self.count_spin.setPrefix("× ")
         self.count_spin.setAccessibleName("Count")
         self.count_spin.setFixedWidth(96)
+        self.count_spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)  # type or scroll the count
 
         self.sender_edit = QLineEdit()
         self.sender_edit.setPlaceholderText("Sender (optional)")
@@ -62,13 +72,17 @@ class GiftPicker(QWidget):
         self.log_button.setToolTip("Log this gift (Enter)")
         self.log_button.setEnabled(False)
 
-        layout = QHBoxLayout(self)
+        self.gift_edit.setMinimumWidth(200)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.gift_edit, 3)
-        layout.addWidget(self.price_label)
-        layout.addWidget(self.count_spin)
-        layout.addWidget(self.sender_edit, 2)
-        layout.addWidget(self.log_button)
+        layout.setVerticalSpacing(4)
+        layout.addWidget(self.gift_edit, 0, 0)
+        layout.addWidget(self.count_spin, 0, 1)
+        layout.addWidget(self.sender_edit, 0, 2)
+        layout.addWidget(self.log_button, 0, 3)
+        layout.addWidget(self.price_label, 1, 0, 1, 4)
+        layout.setColumnStretch(0, 3)
+        layout.setColumnStretch(2, 2)
 
         self.gift_edit.textChanged.connect(self._update)
         self.count_spin.valueChanged.connect(self._update)
@@ -115,7 +129,7 @@ class GiftPicker(QWidget):
         if gift is None:
             found = len(self.matches())
             if not self.gift_edit.text().strip():
-                self.price_label.setText("")
+                self.price_label.setText("Type part of a gift's name; Enter logs it, Ctrl+Z undoes the last one.")
             else:
                 self.price_label.setText(f"{found} matches: pick one" if found else "not in the catalog")
             return
