@@ -13,6 +13,10 @@ BASE_USD_PER_DIAMOND = Decimal("0.01")
 #: Shares are whole basis points: 10,000 bps = 100 %.
 FULL_SHARE_BPS = 10_000
 DEFAULT_SHARE_BPS = 5_000
+#: Sanity bounds: far above any real gift (the dearest costs ~45,000 coins; streaks reach thousands),
+#: low enough that totals stay well inside SQLite's 64-bit integers.
+MAX_COUNT = 1_000_000
+MAX_COINS = 10_000_000
 
 
 def diamonds_for(coins_each: int, count: int) -> int:
@@ -23,14 +27,16 @@ def diamonds_for(coins_each: int, count: int) -> int:
 
 
 def check_count(count: int) -> int:
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValidationError(f"count must be a whole number of at least 1 (got {count!r})", field="count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        raise ValidationError(f"count must be a whole number from 1 to {MAX_COUNT:,} (got {count!r})", field="count")
     return count
 
 
 def check_coins(coins: int) -> int:
-    if isinstance(coins, bool) or not isinstance(coins, int) or coins < 0:
-        raise ValidationError(f"coin price must be a whole number, 0 or more (got {coins!r})", field="coins")
+    if isinstance(coins, bool) or not isinstance(coins, int) or not 0 <= coins <= MAX_COINS:
+        raise ValidationError(
+            f"coin price must be a whole number from 0 to {MAX_COINS:,} (got {coins!r})", field="coins"
+        )
     return coins
 
 

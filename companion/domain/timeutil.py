@@ -57,7 +57,10 @@ def parse_instant(text: str, field: str = "received_at") -> datetime:
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(f"'{raw}' has no UTC offset (add e.g. +01:00 or Z)", field=field)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(f"'{raw}' is outside the supported range of dates", field=field) from None
 
 
 def parse_local_date(text: str, field: str) -> date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from companion.domain.catalog import MAX_NAME_LENGTH, gift_key
+from companion.domain.catalog import clean_gift_name, gift_key
+from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.timeutil import parse_instant
 
@@ -34,13 +36,18 @@ class CsvGiftRow:
     key: str  # identity of this row among all imports: the same row imported twice is stored once
 
 
-def _whole_number(text: str, field: str, minimum: int) -> int:
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only; 18 digits keeps SQLite's 64-bit integers safe
+
+
+def _whole_number(text: str, field: str, minimum: int, maximum: int) -> int:
     raw = text.strip()
-    if not raw.lstrip("-").isdigit():
-        raise ValidationError(f"'{raw}' is not a whole number", field=field)
+    if not _WHOLE.fullmatch(raw):
+        raise ValidationError(f"'{raw[:40]}' is not a whole number", field=field)
     value = int(raw)
     if value < minimum:
         raise ValidationError(f"must be at least {minimum} (got {value})", field=field)
+    if value > maximum:
+        raise ValidationError(f"must be at most {maximum:,} (got {value:,})", field=field)
     return value
 
 
@@ -70,9 +77,9 @@ def _parse_fields(line: int, cell: dict[str, str]) -> tuple[_Fields, list[RowErr
     fields = (
         attempt("received_at", lambda v: parse_instant(v, "received_at")),
         attempt("sender", lambda v: _text(v, "sender", required=False)),
-        attempt("gift", lambda v: _text(v, "gift", required=True)[:MAX_NAME_LENGTH]),
-        attempt("coins_each", lambda v: _whole_number(v, "coins_each", 0) if v.strip() else None),
-        attempt("count", lambda v: _whole_number(v, "count", 1)),
+        attempt("gift", lambda v: clean_gift_name(v)),
+        attempt("coins_each", lambda v: _whole_number(v, "coins_each", 0, MAX_COINS) if v.strip() else None),
+        attempt("count", lambda v: _whole_number(v, "count", 1, MAX_COUNT)),
         attempt("stream", lambda v: _text(v, "stream", required=False)),
     )
     return fields, errors
@@ -90,18 +97,35 @@ def decode(data: bytes) -> str:
 
 
 def read_native_csv(path: Path) -> list[CsvGiftRow]:
+    rows, errors = read_native_csv_collecting(path)
+    if errors:
+        raise ImportRejected(errors, str(path))
+    return rows
+
+
+def read_native_csv_collecting(path: Path) -> tuple[list[CsvGiftRow], list[RowError]]:
+    """The good rows and the per-row errors, so a caller can add its own checks and report all at once.
+    A file that cannot be read or has a wrong header is refused outright."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
     try:
-        return parse_native_csv(io.StringIO(decode(data), newline=""))
+        return parse_native_csv_collecting(io.StringIO(decode(data), newline=""))
     except ImportRejected as exc:
         raise ImportRejected(exc.errors, str(path)) from None
 
 
 def parse_native_csv(lines: Iterable[str]) -> list[CsvGiftRow]:
     """All rows, or ImportRejected listing each bad line with its field. Blank lines are skipped."""
+    rows, errors = parse_native_csv_collecting(lines)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def parse_native_csv_collecting(lines: Iterable[str]) -> tuple[list[CsvGiftRow], list[RowError]]:
+    """Good rows and per-row errors; a broken header is refused outright (ImportRejected)."""
     reader = csv.reader(lines, strict=True)
     errors: list[RowError] = []
     try:
@@ -128,16 +152,15 @@ def parse_native_csv(lines: Iterable[str]) -> list[CsvGiftRow]:
 
     rows: list[CsvGiftRow] = []
     seen: Counter[str] = Counter()
-    line = 1
     while True:
+        line = reader.line_num + 1  # where this record starts (a quoted cell may span lines)
         try:
             record = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(reader.line_num, "row", f"is not valid CSV ({exc})"))
+            errors.append(RowError(line, "row", f"is not valid CSV ({exc}); check the quotes from this line on"))
             break
-        line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(names):
@@ -157,9 +180,7 @@ def parse_native_csv(lines: Iterable[str]) -> list[CsvGiftRow]:
         digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
         seen[digest] += 1
         rows.append(CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest}:{seen[digest]}"))
-    if errors:
-        raise ImportRejected(errors)
-    return rows
+    return rows, errors
 
 
 def write_header() -> str:

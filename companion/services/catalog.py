@@ -45,13 +45,13 @@ class CatalogService:
             return CatalogRepo(s).all(self.clock())
 
     def search(self, query: str, limit: int = 50) -> list[CatalogGift]:
-        """Gifts whose name contains the query; names that start with it come first."""
+        """Gifts whose name contains the query: the exact name first, then names that start with it."""
         needle = gift_key(query)
         gifts = self.all()
         if not needle:
             return gifts[:limit]
         hits = [g for g in gifts if needle in gift_key(g.name)]
-        hits.sort(key=lambda g: (not gift_key(g.name).startswith(needle), g.coins, g.name.casefold()))
+        hits.sort(key=lambda g: (gift_key(g.name) != needle, not gift_key(g.name).startswith(needle), g.coins, g.name))
         return hits[:limit]
 
     def find(self, name: str) -> CatalogGift | None:

@@ -13,7 +13,7 @@ from companion.domain.catalog import clean_gift_name
 from companion.domain.economics import check_coins, check_count
 from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.models import GiftEvent, NewGift, Stream
-from companion.integrations.native_csv import CsvGiftRow, read_native_csv
+from companion.integrations.native_csv import CsvGiftRow, read_native_csv_collecting
 from companion.store.db import Database
 from companion.store.repositories import CatalogRepo, GiftRepo, StreamRepo
 
@@ -109,11 +109,12 @@ class GiftService:
 
     def import_csv(self, path: Path) -> ImportResult:
         """Import a native CSV in one transaction: every row or none. Rows imported before are skipped."""
-        rows = read_native_csv(path)
+        rows, parse_errors = read_native_csv_collecting(path)
         with self.db.session() as s:
             gifts, errors = self._resolve(s, rows)
-            if errors:
-                raise ImportRejected(errors, str(path))
+            if parse_errors or errors:
+                # every problem in one report, in file order, so one round of fixes is enough
+                raise ImportRejected(sorted([*parse_errors, *errors], key=lambda e: e.line), str(path))
             gifts, created = self._attach_streams(s, rows, gifts)
             repo = GiftRepo(s)
             present = repo.existing_keys(self.profile_id, [g.source_key for g in gifts if g.source_key])

@@ -51,9 +51,8 @@ def test_find_is_case_and_space_insensitive(services: Services) -> None:
     assert services.catalog.find("No Such Gift") is None
 
 
-def test_search_puts_prefix_matches_first_then_cheapest(services: Services) -> None:
-    # Prefix matches come first, cheapest first (so "Lion's Mane" 500 precedes the exact "Lion" 29999).
-    assert [g.name for g in services.catalog.search("lion")] == ["Lion's Mane", "Lion", "Leon and Lion"]
+def test_search_puts_exact_name_first_then_prefix_matches_then_cheapest(services: Services) -> None:
+    assert [g.name for g in services.catalog.search("lion")] == ["Lion", "Lion's Mane", "Leon and Lion"]
     assert [g.name for g in services.catalog.search("  TIKTOK ")][:1] == ["TikTok"]
     assert len(services.catalog.search("o", limit=3)) == 3
 
