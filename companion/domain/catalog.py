@@ -8,8 +8,7 @@ from datetime import datetime
 
 from companion.domain.economics import check_coins
 from companion.domain.errors import ValidationError
-
-MAX_NAME_LENGTH = 80
+from companion.domain.text import MAX_GIFT_NAME, clean_text
 
 
 def gift_key(name: str) -> str:
@@ -18,12 +17,7 @@ def gift_key(name: str) -> str:
 
 
 def clean_gift_name(name: str) -> str:
-    cleaned = " ".join(str(name).split())
-    if not cleaned:
-        raise ValidationError("gift name is empty", field="gift")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise ValidationError(f"gift name is longer than {MAX_NAME_LENGTH} characters", field="gift")
-    return cleaned
+    return clean_text(name, "gift", MAX_GIFT_NAME, required=True)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any
 from companion.domain.catalog import clean_gift_name, gift_key
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
+from companion.domain.text import MAX_SENDER, MAX_TITLE, clean_text
 from companion.domain.timeutil import parse_instant
 
 COLUMNS = ("received_at", "sender", "gift", "coins_each", "count", "stream")
-MAX_TEXT = 200
 #: Errors listed before the rest are summarised: enough to fix a file, bounded for a huge broken one.
 MAX_ERRORS = 200
 
@@ -51,15 +51,6 @@ def _whole_number(text: str, field: str, minimum: int, maximum: int) -> int:
     return value
 
 
-def _text(value: str, field: str, required: bool) -> str:
-    cleaned = " ".join(value.split())
-    if required and not cleaned:
-        raise ValidationError("is empty", field=field)
-    if len(cleaned) > MAX_TEXT:
-        raise ValidationError(f"is longer than {MAX_TEXT} characters", field=field)
-    return cleaned
-
-
 _Fields = tuple[datetime, str, str, int | None, int, str]
 
 
@@ -76,11 +67,11 @@ def _parse_fields(line: int, cell: dict[str, str]) -> tuple[_Fields, list[RowErr
 
     fields = (
         attempt("received_at", lambda v: parse_instant(v, "received_at")),
-        attempt("sender", lambda v: _text(v, "sender", required=False)),
+        attempt("sender", lambda v: clean_text(v, "sender", MAX_SENDER)),
         attempt("gift", lambda v: clean_gift_name(v)),
         attempt("coins_each", lambda v: _whole_number(v, "coins_each", 0, MAX_COINS) if v.strip() else None),
         attempt("count", lambda v: _whole_number(v, "count", 1, MAX_COUNT)),
-        attempt("stream", lambda v: _text(v, "stream", required=False)),
+        attempt("stream", lambda v: clean_text(v, "stream", MAX_TITLE)),
     )
     return fields, errors
 

@@ -13,18 +13,10 @@ from companion.domain.catalog import clean_gift_name
 from companion.domain.economics import check_coins, check_count
 from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.models import GiftEvent, NewGift, Stream
+from companion.domain.text import MAX_SENDER, clean_text
 from companion.integrations.native_csv import CsvGiftRow, read_native_csv_collecting
 from companion.store.db import Database
 from companion.store.repositories import CatalogRepo, GiftRepo, StreamRepo
-
-MAX_SENDER = 100
-
-
-def clean_sender(sender: str) -> str:
-    cleaned = " ".join(sender.split())
-    if len(cleaned) > MAX_SENDER:
-        raise ValidationError(f"sender is longer than {MAX_SENDER} characters", field="sender")
-    return cleaned
 
 
 @dataclass(frozen=True)
@@ -61,7 +53,7 @@ class GiftService:
         Without `coins_each` the catalog's price at that moment is used; an unknown gift needs a price."""
         name = clean_gift_name(gift)
         check_count(count)
-        who = clean_sender(sender)
+        who = clean_text(sender, "sender", MAX_SENDER)
         when = at if at is not None else self.clock()
         if when.tzinfo is None:
             raise ValidationError("time has no UTC offset", field="at")

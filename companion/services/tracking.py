@@ -7,19 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from companion.domain.economics import GiftTotals
-from companion.domain.errors import StateError, ValidationError
+from companion.domain.errors import StateError
 from companion.domain.models import Stream
+from companion.domain.text import MAX_TITLE, clean_text
 from companion.store.db import Database
 from companion.store.repositories import GiftRepo, StreamRepo
-
-MAX_TITLE = 120
-
-
-def clean_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if len(cleaned) > MAX_TITLE:
-        raise ValidationError(f"title is longer than {MAX_TITLE} characters", field="title")
-    return cleaned
 
 
 @dataclass(frozen=True)
@@ -38,7 +30,7 @@ class StreamService:
 
     def go_live(self, title: str = "") -> Stream:
         """Start a stream now. Refused while another stream is live (one live stream per profile)."""
-        cleaned = clean_title(title)
+        cleaned = clean_text(title, "title", MAX_TITLE)
         with self.db.session() as s:
             repo = StreamRepo(s)
             live = repo.live(self.profile_id)

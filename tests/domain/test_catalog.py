@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from companion.domain.catalog import (
-    MAX_NAME_LENGTH,
     CatalogEntry,
     PricePoint,
     clean_gift_name,
@@ -18,6 +17,7 @@ from companion.domain.catalog import (
     price_at,
 )
 from companion.domain.errors import ValidationError
+from companion.domain.text import MAX_GIFT_NAME
 
 CATALOG = Path(__file__).resolve().parents[2] / "resources" / "gifts.json"
 
@@ -75,9 +75,9 @@ def test_clean_gift_name_refuses_empty_and_too_long() -> None:
         with pytest.raises(ValidationError) as info:
             clean_gift_name(bad)
         assert info.value.field == "gift"
-    assert clean_gift_name("x" * MAX_NAME_LENGTH) == "x" * MAX_NAME_LENGTH
+    assert clean_gift_name("x" * MAX_GIFT_NAME) == "x" * MAX_GIFT_NAME
     with pytest.raises(ValidationError):
-        clean_gift_name("x" * (MAX_NAME_LENGTH + 1))
+        clean_gift_name("x" * (MAX_GIFT_NAME + 1))
 
 
 def test_parse_catalog_returns_entries() -> None:

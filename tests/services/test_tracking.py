@@ -8,8 +8,8 @@ import pytest
 
 from companion.domain.economics import GiftTotals
 from companion.domain.errors import NotFound, StateError, ValidationError
+from companion.domain.text import MAX_TITLE
 from companion.services import Services
-from companion.services.tracking import MAX_TITLE, clean_title
 from tests.conftest import FakeClock
 
 
@@ -83,7 +83,8 @@ def test_live_duration_grows_with_the_clock(services: Services, clock: FakeClock
 
 
 def test_title_too_long_is_refused(services: Services) -> None:
-    assert clean_title("x" * MAX_TITLE) == "x" * MAX_TITLE
+    assert services.streams.go_live("x" * MAX_TITLE).title == "x" * MAX_TITLE
+    services.streams.end()
     with pytest.raises(ValidationError) as info:
         services.streams.go_live("x" * (MAX_TITLE + 1))
     assert info.value.field == "title"

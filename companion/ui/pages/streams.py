@@ -201,7 +201,7 @@ class StreamsPage(QWidget):
         rows = self.streams_view.selectionModel().selectedRows()
         if not rows:
             return
-        stream_id = self.streams_model.overview_at(rows[0].row()).stream.id
+        stream_id = self.streams_model.record_at(rows[0].row()).stream.id
         if stream_id != self.selected_id:
             self.selected_id = stream_id
             self._load_detail(stream_id)

@@ -1,0 +1,66 @@
+"""A read-only table of records: column headers, right-aligned numbers, rows replaced in one reset."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+Record = TypeVar("Record")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class RecordTableModel(QAbstractTableModel, Generic[Record]):
+    """Subclasses name `HEADERS` and `NUMERIC` columns and say how a record shows in `display()`;
+    `extra()` answers other roles (tooltips, colours)."""
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+    NUMERIC: ClassVar[frozenset[int]] = frozenset()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Record] = []
+
+    def set_rows(self, rows: Sequence[Record]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def record_at(self, row: int) -> Record:
+        return self._rows[row]
+
+    def records(self) -> list[Record]:
+        return list(self._rows)
+
+    def display(self, record: Record, column: int) -> str:
+        raise NotImplementedError
+
+    def extra(self, record: Record, column: int, role: int) -> Any:
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
+            return _RIGHT
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(record, index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMERIC:
+            return _RIGHT
+        return self.extra(record, index.column(), role)
