@@ -32,7 +32,7 @@ def log_gift(qtbot: QtBot, win: MainWindow, gift: str, count: int = 1, sender: s
 
 def test_new_user_sees_welcome_and_no_empty_list(window: MainWindow) -> None:
     page = window.streams_page
-    assert page.right.currentWidget() is page.welcome
+    assert page.right.currentWidget() is page.welcome_box
     assert "Go live" in page.welcome.text()
     assert not page.streams_view.isVisible()
     assert page.go_live_button.isVisible() and not page.end_button.isVisible()

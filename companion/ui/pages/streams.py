@@ -107,8 +107,12 @@ class StreamsPage(QWidget):
         self.welcome.setObjectName("emptyState")
         self.welcome.setWordWrap(True)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setMaximumWidth(520)
+        self.welcome_box = QWidget()
+        welcome_layout = QVBoxLayout(self.welcome_box)
+        welcome_layout.addWidget(self.welcome, 0, Qt.AlignmentFlag.AlignCenter)
         self.right = QStackedWidget()
-        self.right.addWidget(self.welcome)
+        self.right.addWidget(self.welcome_box)
         self.right.addWidget(self.detail)
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -164,7 +168,7 @@ class StreamsPage(QWidget):
         self.streams_view.setVisible(bool(overview.streams))  # no empty list beside the welcome text
         if row is None:
             self.selected_id = None
-            self.right.setCurrentWidget(self.welcome)
+            self.right.setCurrentWidget(self.welcome_box)
             return
         self.selected_id = target
         self.streams_view.selectionModel().select(
