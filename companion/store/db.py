@@ -20,8 +20,9 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # pysqlite would otherwise BEGIN lazily and emit no BEGIN for reads; we keep its default and
-    # only make every connection durable and checked.
+    # Take transaction control from pysqlite (which would BEGIN only before writes, so a session's reads
+    # were not one snapshot); SQLAlchemy's "begin" event below issues BEGIN instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -36,7 +37,12 @@ def make_engine(db_path: Path) -> Engine:
         connect_args={"check_same_thread": False, "timeout": 10},
     )
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
+
+
+def _begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 class Database:
