@@ -165,9 +165,9 @@ def parse_native_csv_collecting(lines: Iterable[str]) -> tuple[list[CsvGiftRow],
                 break
             continue
         received_at, sender, gift, coins, count, stream = parsed
-        identity = "\x1f".join(
-            (received_at.isoformat(), sender, gift_key(gift), "" if coins is None else str(coins), str(count), stream)
-        )
+        # Who sent what, how many, when: not the price or stream cells, which an export fills in, so
+        # re-importing our own export of these gifts adds nothing.
+        identity = "\x1f".join((received_at.isoformat(), sender, gift_key(gift), str(count)))
         digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
         seen[digest] += 1
         rows.append(CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest}:{seen[digest]}"))

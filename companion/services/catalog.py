@@ -31,7 +31,7 @@ class CatalogService:
         except ValueError:
             raise ValidationError(f"catalog 'as_of' is not a date: {as_of_text!r}", field="as_of") from None
         marker = f"{document.get('version', 0)}:{as_of_text}:{len(entries)}"
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             settings = SettingRepo(s)
             if settings.get(_SYNCED_KEY) == marker:
                 return 0

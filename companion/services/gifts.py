@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session
@@ -57,7 +57,7 @@ class GiftService:
         when = at if at is not None else self.clock()
         if when.tzinfo is None:
             raise ValidationError("time has no UTC offset", field="at")
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             catalog = CatalogRepo(s).find(name, when)
             if coins_each is None:
                 if catalog is None:
@@ -68,7 +68,8 @@ class GiftService:
             check_coins(coins_each)
             if stream_id is None:
                 live = StreamRepo(s).live(self.profile_id)
-                stream_id = live.id if live is not None else None
+                # a back-dated gift (--at before this stream began) does not belong to the live stream
+                stream_id = live.id if live is not None and when >= live.started_at else None
             else:
                 StreamRepo(s).get(stream_id)
             event = GiftRepo(s).add(
@@ -87,7 +88,7 @@ class GiftService:
             return event
 
     def undo(self, gift_id: int) -> None:
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             GiftRepo(s).delete(gift_id)
             s.commit()
 
@@ -102,15 +103,16 @@ class GiftService:
     def import_csv(self, path: Path) -> ImportResult:
         """Import a native CSV in one transaction: every row or none. Rows imported before are skipped."""
         rows, parse_errors = read_native_csv_collecting(path)
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             gifts, errors = self._resolve(s, rows)
             if parse_errors or errors:
                 # every problem in one report, in file order, so one round of fixes is enough
                 raise ImportRejected(sorted([*parse_errors, *errors], key=lambda e: e.line), str(path))
-            gifts, created = self._attach_streams(s, rows, gifts)
             repo = GiftRepo(s)
             present = repo.existing_keys(self.profile_id, [g.source_key for g in gifts if g.source_key])
-            fresh = [g for g in gifts if g.source_key not in present]
+            new = [(row, gift) for row, gift in zip(rows, gifts, strict=True) if gift.source_key not in present]
+            # streams only for gifts actually added: a re-import must not leave empty streams behind
+            fresh, created = self._attach_streams(s, [r for r, _ in new], [g for _, g in new])
             added = repo.add_many(self.profile_id, fresh)
             s.commit()
         return ImportResult(added=added, already_present=len(gifts) - len(fresh), streams_created=created)
@@ -149,37 +151,52 @@ class GiftService:
     def _attach_streams(
         self, s: Session, rows: Sequence[CsvGiftRow], gifts: list[NewGift]
     ) -> tuple[list[NewGift], int]:
-        """Link rows to the stream their title names; a title never seen before becomes a past stream
-        spanning its gifts."""
+        """Link each row to the stream of its title that was running then. Rows no stream claims become
+        past streams, one per run of gifts without a long gap (a weekly "Friday night" is many streams)."""
         repo = StreamRepo(s)
-        spans: dict[str, tuple[datetime, datetime]] = {}
-        for row in rows:
-            if row.stream:
-                first, last = spans.get(row.stream, (row.received_at, row.received_at))
-                spans[row.stream] = (min(first, row.received_at), max(last, row.received_at))
-        known: dict[str, list[Stream]] = {}
+        stream_ids: list[int | None] = [None] * len(rows)
+        existing: dict[str, list[Stream]] = {}
+        unclaimed: dict[str, list[int]] = {}
+        for index, row in enumerate(rows):
+            if not row.stream:
+                continue
+            if row.stream not in existing:
+                existing[row.stream] = repo.by_title(self.profile_id, row.stream)
+            claimed = _running_at(existing[row.stream], row.received_at)
+            if claimed is not None:
+                stream_ids[index] = claimed
+            else:
+                unclaimed.setdefault(row.stream, []).append(index)
         created = 0
-        for title, (first, last) in spans.items():
-            streams = repo.by_title(self.profile_id, title)
-            if not streams:
-                streams = [repo.create(self.profile_id, title, first, last)]
+        for title, indexes in unclaimed.items():
+            for run in _runs(sorted(indexes, key=lambda i: rows[i].received_at), rows):
+                stream = repo.create(self.profile_id, title, rows[run[0]].received_at, rows[run[-1]].received_at)
                 created += 1
-            known[title] = streams
-        linked = [
-            _with_stream(gift, _closest(known[row.stream], row.received_at) if row.stream else None)
-            for row, gift in zip(rows, gifts, strict=True)
-        ]
+                for index in run:
+                    stream_ids[index] = stream.id
+        linked = [replace(gift, stream_id=sid) for gift, sid in zip(gifts, stream_ids, strict=True)]
         return linked, created
 
 
-def _closest(streams: Sequence[Stream], when: datetime) -> int:
-    """The stream running at `when`, else the one that started closest before it, else the first."""
+#: An existing stream claims gifts this long before its start or after its end (clocks and exports drift).
+STREAM_SLACK = timedelta(hours=1)
+#: Gifts of one title further apart than this, with no stream between them, belong to different streams.
+STREAM_GAP = timedelta(hours=6)
+
+
+def _running_at(streams: Sequence[Stream], when: datetime) -> int | None:
     for stream in streams:
-        if stream.started_at <= when and (stream.ended_at is None or when <= stream.ended_at):
+        ends = stream.ended_at
+        if stream.started_at - STREAM_SLACK <= when and (ends is None or when <= ends + STREAM_SLACK):
             return stream.id
-    before = [st for st in streams if st.started_at <= when]
-    return (before[-1] if before else streams[0]).id
+    return None
 
 
-def _with_stream(gift: NewGift, stream_id: int | None) -> NewGift:
-    return replace(gift, stream_id=stream_id)
+def _runs(indexes: Sequence[int], rows: Sequence[CsvGiftRow]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and rows[index].received_at - rows[runs[-1][-1]].received_at <= STREAM_GAP:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs

@@ -19,7 +19,7 @@ class ProfileService:
         self.clock = clock
 
     def ensure_default(self) -> Profile:
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             repo = ProfileRepo(s)
             profile = repo.first()
             if profile is None:
@@ -34,7 +34,7 @@ class ProfileService:
     def write_check(self, key: str) -> str:
         """Write a setting and read it back in a new session (the self-test's proof the database works)."""
         value = self.clock().isoformat()
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             SettingRepo(s).set(key, value)
             s.commit()
         with self.db.session() as s:

@@ -31,7 +31,7 @@ class StreamService:
     def go_live(self, title: str = "") -> Stream:
         """Start a stream now. Refused while another stream is live (one live stream per profile)."""
         cleaned = clean_text(title, "title", MAX_TITLE)
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             repo = StreamRepo(s)
             live = repo.live(self.profile_id)
             if live is not None:
@@ -43,7 +43,7 @@ class StreamService:
 
     def end(self, stream_id: int | None = None) -> Stream:
         """End the given stream, or the live one."""
-        with self.db.session() as s:
+        with self.db.session(write=True) as s:
             repo = StreamRepo(s)
             if stream_id is None:
                 live = repo.live(self.profile_id)

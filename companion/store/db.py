@@ -42,7 +42,10 @@ def make_engine(db_path: Path) -> Engine:
 
 
 def _begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writing session takes the write lock up front (waiting up to busy_timeout for another writer),
+    # so a read-then-write can never fail half way because someone else committed in between.
+    immediate = connection.get_execution_options().get("companion_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -51,10 +54,12 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.engine = make_engine(path)
+        self._write_engine = self.engine.execution_options(companion_write=True)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A short session; `write=True` for one that will write (it starts with BEGIN IMMEDIATE)."""
+        with Session(self._write_engine if write else self.engine, expire_on_commit=False) as session:
             yield session
 
     def dispose(self) -> None:

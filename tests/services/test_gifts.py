@@ -290,17 +290,47 @@ def test_csv_rows_pick_the_stream_running_at_their_time_among_equal_titles(
     second = services.streams.go_live("Daily")  # next day 19:00–
     clock.advance(hours=1)
     services.streams.end()
-    services.gifts.import_csv(
+    result = services.gifts.import_csv(
         _csv(
             tmp_path,
             "2026-11-20T19:30:00Z,in-first,Rose,,1,Daily",
             "2026-11-21T19:30:00Z,in-second,Rose,,1,Daily",
-            "2026-11-20T23:00:00Z,between,Rose,,1,Daily",  # after first ended: closest start before it
-            "2026-11-01T10:00:00Z,too-early,Rose,,1,Daily",  # before both: the first
+            "2026-11-20T20:45:00Z,just-after,Rose,,1,Daily",  # within the hour of slack after the first ended
+            "2026-11-20T23:00:00Z,between,Rose,,1,Daily",  # hours after the first ended: not part of it
+            "2026-11-01T10:00:00Z,too-early,Rose,,1,Daily",  # weeks before both: a stream of its own
         )
     )
-    assert sorted(g.sender for g in services.gifts.for_stream(first.id)) == ["between", "in-first", "too-early"]
+    assert sorted(g.sender for g in services.gifts.for_stream(first.id)) == ["in-first", "just-after"]
     assert [g.sender for g in services.gifts.for_stream(second.id)] == ["in-second"]
+    assert result.streams_created == 2
+    others = [st for st in services.streams.recent() if st.id not in (first.id, second.id)]
+    assert sorted((st.title, st.started_at) for st in others) == [
+        ("Daily", datetime(2026, 11, 1, 10, tzinfo=UTC)),
+        ("Daily", datetime(2026, 11, 20, 23, tzinfo=UTC)),
+    ]
+
+
+def test_a_recurring_title_in_one_file_becomes_one_stream_per_session(services: Services, tmp_path: Path) -> None:
+    result = services.gifts.import_csv(
+        _csv(
+            tmp_path,
+            "2026-11-06T20:00:00Z,a,Rose,,1,Friday night",
+            "2026-11-06T21:30:00Z,b,Rose,,1,Friday night",
+            "2026-11-13T20:10:00Z,c,Rose,,1,Friday night",
+        )
+    )
+    assert result.streams_created == 2
+    spans = sorted((st.started_at.day, st.ended_at.day if st.ended_at else None) for st in services.streams.recent())
+    assert spans == [(6, 6), (13, 13)]
+    again = services.gifts.import_csv(_csv(tmp_path, "2026-11-06T20:00:00Z,a,Rose,,1,Friday night"))
+    assert (again.added, again.already_present, again.streams_created) == (0, 1, 0)
+
+
+def test_a_back_dated_gift_does_not_join_the_live_stream(services: Services) -> None:
+    live = services.streams.go_live("Now")
+    event = services.gifts.log("Rose", 1, "amy", at=datetime(2020, 1, 1, tzinfo=UTC))
+    assert event.stream_id is None
+    assert services.gifts.for_stream(live.id) == []
 
 
 def test_import_uses_the_catalog_price_at_each_rows_time(services: Services, tmp_path: Path) -> None:
@@ -349,3 +379,12 @@ def test_senders_are_listed_most_generous_first_without_blanks(services: Service
     services.gifts.log("Rose", 1, "small")
     services.gifts.log("Finger Heart", 1, "medium")
     assert services.gifts.senders() == ["big", "small", "medium"]
+
+
+def test_reimporting_the_same_gifts_with_prices_and_streams_filled_in_adds_nothing(
+    services: Services, tmp_path: Path
+) -> None:
+    services.gifts.import_csv(_csv(tmp_path, "2026-11-06T20:00:00Z,a,Rose,,3,", name="first.csv"))
+    again = services.gifts.import_csv(_csv(tmp_path, "2026-11-06T20:00:00Z,a,Rose,1,3,Night", name="export.csv"))
+    assert (again.added, again.already_present, again.streams_created) == (0, 1, 0)
+    assert services.streams.recent() == []
