@@ -127,10 +127,23 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
         already_open_message(paths.data, interactive=not self_test)
         return 1
     try:
-        services = open_services(paths)
+        try:
+            services = open_services(paths)
+        except Exception as exc:
+            log.exception("could not open the database")
+            message = (
+                f"{APP_NAME} could not open its data in {paths.data}.\n\n{type(exc).__name__}: {exc}\n\n"
+                f"Nothing was changed. Details are in the log folder: {paths.logs}"
+            )
+            print(message, file=sys.stderr)
+            if not self_test:
+                from PySide6.QtWidgets import QMessageBox
+
+                QMessageBox.critical(None, APP_NAME, message)
+            return 1
         from companion.ui.main_window import MainWindow
 
-        window = MainWindow(services)
+        window = MainWindow(services, paths.logs)
         _error_dialog[:] = [lambda exc: show_unexpected_error(window, exc, paths.logs)]
         window.show()
         if self_test:

@@ -66,6 +66,19 @@ def test_self_test_passes_and_saves_a_screenshot(tmp_path: Path) -> None:
     assert not (data / "companion.lock").exists()  # released on the way out
 
 
+def test_a_database_that_cannot_be_opened_is_reported_and_left_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    damaged = data / "companion.sqlite3"
+    damaged.write_bytes(b"this is not an SQLite database" * 100)
+    before = damaged.read_bytes()
+    done = companion("--data-dir", str(data), "--self-test")
+    assert done.returncode == 1
+    assert "could not open its data" in done.stderr and "Nothing was changed" in done.stderr
+    assert damaged.read_bytes() == before
+    assert "could not open the database" in (data / "logs" / "companion.log").read_text(encoding="utf-8")
+
+
 def test_second_instance_is_refused(tmp_path: Path) -> None:
     from PySide6.QtCore import QLockFile
 

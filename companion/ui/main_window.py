@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,13 +26,14 @@ from companion.ui.tasks import TaskRunner
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, log_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        logs = log_dir or services.db.path.parent / "logs"
         self.setWindowTitle(APP_NAME)
         self.resize(1200, 760)
         self.setMinimumSize(900, 560)
-        self.tasks = TaskRunner(on_error=lambda exc: show_unexpected_error(self, exc, services.db.path.parent))
+        self.tasks = TaskRunner(on_error=lambda exc: show_unexpected_error(self, exc, logs))
 
         self.streams_page = StreamsPage(services, self.tasks)
         self.pages = QStackedWidget()

@@ -10,15 +10,11 @@ from PySide6.QtWidgets import QApplication
 
 from companion import __version__
 from companion.services import Services
+from companion.services.diagnostics import diagnose
 from companion.ui.main_window import MainWindow
-
-MIN_CATALOG = 40
 
 
 def run_self_test(app: QApplication, window: MainWindow, services: Services, screenshot: Path | None) -> int:
-    from companion.credentials.health import keyring_health
-    from companion.store.db import current_revision, head_revision
-
     problems: list[str] = []
     timer = QElapsedTimer()
     timer.start()
@@ -27,26 +23,20 @@ def run_self_test(app: QApplication, window: MainWindow, services: Services, scr
     if window.tasks.pending:
         problems.append("the window did not finish loading within 10 s")
 
-    stored = services.profiles.write_check("self_test.last_run")
-    revision = current_revision(services.db.engine)
-    if revision != head_revision():
-        problems.append(f"database schema at {revision}, expected {head_revision()}")
-    gifts = len(services.catalog.all())
-    if gifts < MIN_CATALOG:
-        problems.append(f"gift catalog has {gifts} gifts, expected at least {MIN_CATALOG}")
-    health = keyring_health()
-
+    report = diagnose(services.db, services.profiles, services.catalog)
+    problems += report.problems()
     if screenshot is not None:
         for _ in range(5):
             app.processEvents()
         if not window.grab().save(str(screenshot)):
             problems.append(f"could not save the screenshot to {screenshot}")
 
+    keyring = report.keyring
     print(f"Creator Companion {__version__} self-test")
     print(f"  window:   {window.width()}x{window.height()} on platform '{app.platformName()}'")
-    print(f"  database: {services.db.path} (schema {revision}; wrote and read back {stored})")
-    print(f"  catalog:  {gifts} gifts")
-    print(f"  keyring:  {health.backend} ({'secure' if health.secure else 'NOT secure'}: {health.detail})")
+    print(f"  database: {report.database} (schema {report.schema}; wrote and read back {report.wrote_and_read})")
+    print(f"  catalog:  {report.catalog_gifts} gifts")
+    print(f"  keyring:  {keyring.backend} ({'secure' if keyring.secure else 'NOT secure'}: {keyring.detail})")
     if screenshot is not None:
         print(f"  screenshot: {screenshot}")
     window.close()

@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from companion.domain.errors import CompanionError
+
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +51,10 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as exc:  # handed to the GUI thread, which decides how to show it
-            log.debug("task failed", exc_info=True)
+            if isinstance(exc, CompanionError):
+                log.info("refused: %s", exc)  # the user's input, not a bug
+            else:
+                log.error("background task failed", exc_info=True)
             self.relay.failed.emit(exc)
         else:
             self.relay.done.emit(result)

@@ -150,3 +150,31 @@ def test_going_live_elsewhere_first_shows_a_clear_message(
     go_live(qtbot, window)
     assert shown and "already live" in shown[0]
     assert window.streams_page.go_live_button.isEnabled()
+
+
+def test_undo_pressed_while_the_gift_is_still_saving_removes_that_gift(
+    qtbot: QtBot, window: MainWindow, gui_services: Services
+) -> None:
+    go_live(qtbot, window)
+    log_gift(qtbot, window, "Rose", 2, "amy")
+    picker = window.streams_page.detail.picker
+    picker.gift_edit.clear()
+    qtbot.keyClicks(picker.gift_edit, "Galaxy")
+    qtbot.keyClick(picker.gift_edit, Qt.Key.Key_Return)  # saving starts on the worker thread…
+    qtbot.keyClick(picker.gift_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # …and undo comes at once
+    wait_idle(qtbot, window)
+    assert [g.gift_name for g in gui_services.gifts.for_stream(gui_services.streams.live().id)] == ["Rose"]  # type: ignore[union-attr]
+
+
+def test_a_finished_save_does_not_pull_focus_from_the_sender_field(qtbot: QtBot, window: MainWindow) -> None:
+    go_live(qtbot, window)
+    window.activateWindow()
+    picker = window.streams_page.detail.picker
+    qtbot.waitUntil(picker.gift_edit.hasFocus, timeout=3000)  # right after going live the gift field is ready
+    qtbot.keyClicks(picker.gift_edit, "Rose")
+    qtbot.keyClick(picker.gift_edit, Qt.Key.Key_Return)
+    picker.sender_edit.setFocus()
+    qtbot.keyClicks(picker.sender_edit, "next_sen")
+    wait_idle(qtbot, window)
+    assert picker.sender_edit.hasFocus()
+    assert picker.sender_edit.text() == "next_sen"

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 class _Overview:
     streams: list[StreamOverview]
     live: Stream | None
-    catalog: list[CatalogGift]
     senders: list[str]
+    catalog: list[CatalogGift] | None  # loaded once; None on later refreshes
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ class StreamsPage(QWidget):
         self.live: Stream | None = None
         self.selected_id: int | None = None
         self.last_logged: GiftEvent | None = None
+        self._logs_in_flight = 0
+        self._undo_when_logged = False  # Ctrl+Z came while a gift was still being saved
+        self._focus_picker = False
+        self._catalog_loaded = False
 
         title = QLabel("Streams")
         title.setObjectName("pageTitle")
@@ -147,18 +151,20 @@ class StreamsPage(QWidget):
 
     def refresh(self, select: int | None = None) -> None:
         services = self.services
+        with_catalog = not self._catalog_loaded
 
         def load() -> _Overview:
-            return _Overview(
-                services.streams.overview(), services.streams.live(), services.catalog.all(), services.gifts.senders()
-            )
+            catalog = services.catalog.all() if with_catalog else None
+            return _Overview(services.streams.overview(), services.streams.live(), services.gifts.senders(), catalog)
 
         self.tasks.run(load, lambda overview: self._show_overview(overview, select))
 
     def _show_overview(self, overview: _Overview, select: int | None) -> None:
         self.live = overview.live
         self.streams_model.set_rows(overview.streams)
-        self.detail.picker.set_catalog(overview.catalog)
+        if overview.catalog is not None:
+            self.detail.picker.set_catalog(overview.catalog)
+            self._catalog_loaded = True
         self.detail.picker.set_senders(overview.senders)
         self._show_live_state()
         target = select or self.selected_id or (overview.live.id if overview.live else None)
@@ -197,7 +203,8 @@ class StreamsPage(QWidget):
             self.last_logged is not None and self.last_logged.stream_id == detail.stream.id
         )
         self.right.setCurrentWidget(self.detail)
-        if detail.stream.is_live:
+        if detail.stream.is_live and self._focus_picker:
+            self._focus_picker = False  # only right after going live: never pull focus while someone types
             self.detail.picker.gift_edit.setFocus()
 
     @Slot()
@@ -224,6 +231,7 @@ class StreamsPage(QWidget):
         self.title_edit.clear()
         self.live = stream
         self.selected_id = stream.id
+        self._focus_picker = True
         self._show_live_state()
         self.refresh(select=stream.id)
         self.changed.emit()
@@ -247,15 +255,32 @@ class StreamsPage(QWidget):
         if self.live is None:
             return
         stream_id = self.live.id
-        self.tasks.run(lambda: self.services.gifts.log(gift, count, sender, stream_id=stream_id), self._logged)
+        self._logs_in_flight += 1
+        self.tasks.run(
+            lambda: self.services.gifts.log(gift, count, sender, stream_id=stream_id),
+            self._logged,
+            self._log_failed,
+        )
 
     def _logged(self, event: GiftEvent) -> None:
+        self._logs_in_flight -= 1
         self.last_logged = event
-        self.refresh(select=event.stream_id)
+        self.refresh()
         self.changed.emit()
+        if self._undo_when_logged and self._logs_in_flight == 0:
+            self._undo_when_logged = False
+            self.undo_last()
+
+    def _log_failed(self, exc: BaseException) -> None:
+        self._logs_in_flight -= 1
+        self._undo_when_logged = False
+        self.tasks.report_error(exc)
 
     @Slot()
     def undo_last(self) -> None:
+        if self._logs_in_flight:
+            self._undo_when_logged = True  # undo the gift being saved, not the one before it
+            return
         event = self.last_logged
         if event is None:
             return
