@@ -14,6 +14,12 @@ from companion.ui.main_window import MainWindow
 from tests.conftest import CATALOG
 
 
+@pytest.fixture(autouse=True)
+def app_look(qapp) -> None:  # type: ignore[no-untyped-def]
+    """Every GUI test sees the app as users do: our style, and grouped digits even under LANG=C."""
+    apply_look(qapp)
+
+
 @pytest.fixture
 def gui_services(db: Database) -> Services:
     return build_services(db, CATALOG)
@@ -21,7 +27,6 @@ def gui_services(db: Database) -> Services:
 
 @pytest.fixture
 def window(qtbot: QtBot, qapp, gui_services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    apply_look(qapp)
     win = MainWindow(gui_services)
     qtbot.addWidget(win)
     win.show()

@@ -22,8 +22,8 @@ def log_gift(qtbot: QtBot, win: MainWindow, gift: str, count: int = 1, sender: s
     picker = win.streams_page.detail.picker
     picker.gift_edit.clear()
     qtbot.keyClicks(picker.gift_edit, gift)
-    picker.count_spin.selectAll()
-    qtbot.keyClicks(picker.count_spin, str(count))
+    picker.count_edit.selectAll()
+    qtbot.keyClicks(picker.count_edit, str(count))
     if sender:
         qtbot.keyClicks(picker.sender_edit, sender)
     qtbot.keyClick(picker.gift_edit, Qt.Key.Key_Return)
@@ -66,7 +66,7 @@ def test_log_gifts_with_picker_updates_table_and_totals(qtbot: QtBot, window: Ma
     assert detail.gifts_card.value_label.text() == "2"
     assert "6 items" in detail.gifts_card.caption_label.text()
     # the picker is ready for the next gift: count back to 1, sender cleared
-    assert detail.picker.count_spin.value() == 1 and detail.picker.sender_edit.text() == ""
+    assert detail.picker.count_edit.value() == 1 and detail.picker.sender_edit.text() == ""
 
 
 def test_gift_not_in_catalog_cannot_be_logged(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
@@ -84,7 +84,7 @@ def test_picker_shows_price_and_diamonds_for_count(qtbot: QtBot, window: MainWin
     go_live(qtbot, window)
     picker = window.streams_page.detail.picker
     qtbot.keyClicks(picker.gift_edit, "galaxy")
-    picker.count_spin.setValue(3)
+    picker.count_edit.setValue(3)
     assert picker.price_label.text() == "1,000 coins · 3,000 diamonds"
     assert picker.log_button.isEnabled()
 

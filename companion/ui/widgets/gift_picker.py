@@ -7,19 +7,18 @@ from collections.abc import Sequence
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCompleter,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
 from companion.domain.catalog import gift_key
 from companion.domain.models import CatalogGift
 from companion.ui.format import whole
+from companion.ui.widgets.count_edit import CountEdit
 
 
 def _completer(parent: QWidget) -> tuple[QCompleter, QStringListModel]:
@@ -53,12 +52,10 @@ class GiftPicker(QWidget):
         self.price_label.setObjectName("muted")
         self.price_label.setText(" ")
 
-        self.count_spin = QSpinBox()
-        self.count_spin.setRange(1, 1_000_000)
-        self.count_spin.setPrefix("× ")
-        self.count_spin.setAccessibleName("Count")
-        self.count_spin.setFixedWidth(96)
-        self.count_spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)  # type or scroll the count
+        self.count_edit = CountEdit()
+        self.count_edit.setAccessibleName("Count")
+        self.count_edit.setToolTip("How many (Up/Down to change)")
+        self.count_edit.setFixedWidth(80)
 
         self.sender_edit = QLineEdit()
         self.sender_edit.setPlaceholderText("Sender (optional)")
@@ -77,7 +74,7 @@ class GiftPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setVerticalSpacing(4)
         layout.addWidget(self.gift_edit, 0, 0)
-        layout.addWidget(self.count_spin, 0, 1)
+        layout.addWidget(self.count_edit, 0, 1)
         layout.addWidget(self.sender_edit, 0, 2)
         layout.addWidget(self.log_button, 0, 3)
         layout.addWidget(self.price_label, 1, 0, 1, 4)
@@ -85,12 +82,12 @@ class GiftPicker(QWidget):
         layout.setColumnStretch(2, 2)
 
         self.gift_edit.textChanged.connect(self._update)
-        self.count_spin.valueChanged.connect(self._update)
+        self.count_edit.valueChanged.connect(self._update)
         for field in (self.gift_edit, self.sender_edit):
             field.returnPressed.connect(self.submit)
-        self.count_spin.lineEdit().returnPressed.connect(self.submit)
+        self.count_edit.returnPressed.connect(self.submit)
         self.log_button.clicked.connect(self.submit)
-        for editor in (self.gift_edit, self.sender_edit, self.count_spin.lineEdit()):
+        for editor in (self.gift_edit, self.sender_edit, self.count_edit):
             editor.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -133,7 +130,7 @@ class GiftPicker(QWidget):
             else:
                 self.price_label.setText(f"{found} matches: pick one" if found else "not in the catalog")
             return
-        diamonds = gift.coins * self.count_spin.value()
+        diamonds = gift.coins * self.count_edit.value()
         coin_word = "coin" if gift.coins == 1 else "coins"
         price = f"{whole(gift.coins)} {coin_word} · {whole(diamonds)} diamonds"
         exact = gift_key(self.gift_edit.text()) == gift_key(gift.name)
@@ -145,8 +142,8 @@ class GiftPicker(QWidget):
         if gift is None:
             self.gift_edit.setFocus()
             return
-        self.submitted.emit(gift.name, self.count_spin.value(), self.sender_edit.text().strip())
-        self.count_spin.setValue(1)
+        self.submitted.emit(gift.name, self.count_edit.value(), self.sender_edit.text().strip())
+        self.count_edit.setValue(1)
         self.sender_edit.clear()
         self.gift_edit.setFocus()
         self.gift_edit.selectAll()
