@@ -81,7 +81,7 @@ def run_command(args: argparse.Namespace, services: Services, out: TextIO, err: 
         if args.command == "gifts" and args.gifts_command == "add":
             return _gifts_add(args, services, out)
         if args.command == "gifts" and args.gifts_command == "import":
-            return _gifts_import(args, services, out, err)
+            return _gifts_import(args, services, out)
         if args.command == "summary":
             return _summary(args, services, out)
     except ImportRejected as exc:
@@ -108,7 +108,7 @@ def _gifts_add(args: argparse.Namespace, services: Services, out: TextIO) -> int
     return EXIT_OK
 
 
-def _gifts_import(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO) -> int:
+def _gifts_import(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     result = services.gifts.import_csv(args.file)
     print(f"{args.file}: {result.describe()}", file=out)
     return EXIT_OK

@@ -172,7 +172,3 @@ def parse_native_csv_collecting(lines: Iterable[str]) -> tuple[list[CsvGiftRow],
         seen[digest] += 1
         rows.append(CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest}:{seen[digest]}"))
     return rows, errors
-
-
-def write_header() -> str:
-    return ",".join(COLUMNS)

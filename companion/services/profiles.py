@@ -27,10 +27,6 @@ class ProfileService:
                 s.commit()
             return profile
 
-    def get(self, profile_id: int) -> Profile:
-        with self.db.session() as s:
-            return ProfileRepo(s).get(profile_id)
-
     def write_check(self, key: str) -> str:
         """Write a setting and read it back in a new session (the self-test's proof the database works)."""
         value = self.clock().isoformat()

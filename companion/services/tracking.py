@@ -37,7 +37,7 @@ class StreamService:
             if live is not None:
                 raise StateError(f"you are already live (stream “{live.title or live.id}” started)")
             now = self.clock()
-            stream = repo.start(self.profile_id, cleaned or f"Live {now.astimezone():%Y-%m-%d}", now)
+            stream = repo.create(self.profile_id, cleaned or f"Live {now.astimezone():%Y-%m-%d}", now, None)
             s.commit()
             return stream
 

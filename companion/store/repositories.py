@@ -86,12 +86,6 @@ class StreamRepo:
         row = self.s.exec(query).first()
         return _stream(row) if row else None
 
-    def start(self, profile_id: int, title: str, at: datetime) -> Stream:
-        row = StreamRow(profile_id=profile_id, title=title, started_at=at)
-        self.s.add(row)
-        self.s.flush()
-        return _stream(row)
-
     def create(self, profile_id: int, title: str, started_at: datetime, ended_at: datetime | None) -> Stream:
         row = StreamRow(profile_id=profile_id, title=title, started_at=started_at, ended_at=ended_at)
         self.s.add(row)
@@ -147,9 +141,6 @@ class CatalogRepo:
         row, history = found
         assert row.id is not None
         return CatalogGift(row.id, row.name, price_at(history, when), row.streakable, row.custom)
-
-    def price_at(self, gift_type_id: int, when: datetime) -> int:
-        return price_at(self._history(gift_type_id), when)
 
     def all(self, now: datetime) -> list[CatalogGift]:
         types = list(self.s.exec(select(GiftTypeRow)))

@@ -12,13 +12,11 @@ from hypothesis import strategies as st
 
 from companion.domain.errors import ImportRejected, RowError
 from companion.integrations.native_csv import (
-    COLUMNS,
     MAX_ERRORS,
     CsvGiftRow,
     decode,
     parse_native_csv,
     read_native_csv,
-    write_header,
 )
 
 HEADER = "received_at,sender,gift,coins_each,count,stream"
@@ -34,11 +32,6 @@ def rejected(text: str) -> list[RowError]:
         parse(text)
     assert info.value.errors, "ImportRejected must list at least one error"
     return info.value.errors
-
-
-def test_write_header_matches_columns() -> None:
-    assert write_header() == HEADER
-    assert tuple(write_header().split(",")) == COLUMNS
 
 
 def test_good_row_parses_every_field() -> None:

@@ -176,7 +176,7 @@ def test_stream_repo_live_end_recent_by_title(db: Database, profile_id: int) -> 
         repo = StreamRepo(s)
         old = repo.create(profile_id, "Friday", T - timedelta(days=7), T - timedelta(days=7) + timedelta(hours=2))
         assert repo.live(profile_id) is None
-        live = repo.start(profile_id, "Friday", T)
+        live = repo.create(profile_id, "Friday", T, None)
         assert repo.live(profile_id) == live
         assert [st.id for st in repo.recent(profile_id, 10)] == [live.id, old.id]
         assert [st.id for st in repo.recent(profile_id, 1)] == [live.id]
@@ -253,7 +253,7 @@ def test_catalog_repo_sync_find_and_price_history(db: Database) -> None:
         assert rose is not None and rose.name == "Rose" and rose.coins == 1 and rose.streakable
         assert repo.find("rose", dec).coins == 2  # type: ignore[union-attr]
         assert repo.find("rose", nov - timedelta(days=30)).coins == 1  # type: ignore[union-attr]
-        assert repo.price_at(rose.id, dec - timedelta(milliseconds=1)) == 1
+        assert repo.find("rose", dec - timedelta(milliseconds=1)).coins == 1  # type: ignore[union-attr]
         assert repo.find("Unicorn", nov) is None
         assert [(g.name, g.coins) for g in repo.all(dec)] == [("Rose", 2), ("Lion", 29999)]
 

@@ -135,7 +135,8 @@ def test_selecting_a_past_stream_shows_its_gifts(qtbot: QtBot, window: MainWindo
     assert page.detail.title_label.text() == "Second"
     assert page.detail.gifts_model.rowCount() == 0
     assert page.detail.gifts_stack.currentWidget() is page.detail.empty_label
-    page.streams_view.selectRow(page.streams_model.row_of_title("First"))
+    model = page.streams_model
+    page.streams_view.selectRow(next(i for i in range(model.rowCount()) if model.record_at(i).stream.title == "First"))
     wait_idle(qtbot, window)
     assert page.detail.title_label.text() == "First"
     assert page.detail.gifts_model.rowCount() == 1

@@ -22,9 +22,6 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
     def row_of(self, stream_id: int) -> int | None:
         return next((i for i, o in enumerate(self.records()) if o.stream.id == stream_id), None)
 
-    def row_of_title(self, title: str) -> int:
-        return next(i for i, o in enumerate(self.records()) if o.stream.title == title)
-
     def display(self, overview: StreamOverview, column: int) -> str:
         stream = overview.stream
         if column == TITLE:
