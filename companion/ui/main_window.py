@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_gifts(self) -> None:
-        ask_and_import(self, self.services, self.tasks, on_imported=self.streams_page.refresh)
+        ask_and_import(self, self.services, self.tasks, on_imported=self.streams_page.reload)
 
     @Slot()
     def about(self) -> None:

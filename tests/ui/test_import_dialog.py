@@ -49,7 +49,7 @@ def test_good_file_is_imported_and_listed(
     monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "2026-11-01T20:00:00+01:00,amy,Rose,,5,Night\n", encoding="utf-8")
-    import_file(window, gui_services, window.tasks, good, window.streams_page.refresh)
+    import_file(window, gui_services, window.tasks, good, window.streams_page.reload)
     wait_idle(qtbot, window)
     assert shown == ["good.csv: imported 1 gift, 1 stream created."]
     page = window.streams_page

@@ -37,8 +37,10 @@ log = logging.getLogger(__name__)
 class _Overview:
     streams: list[StreamOverview]
     live: Stream | None
-    senders: list[str]
-    catalog: list[CatalogGift] | None  # loaded once; None on later refreshes
+    # The picker's lists: loaded on the first refresh (and after an import), None otherwise. A new sender
+    # is added locally after each gift instead of re-querying every gift's sender on the hot path.
+    catalog: list[CatalogGift] | None
+    senders: list[str] | None
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class StreamsPage(QWidget):
         self._logs_in_flight = 0
         self._undo_when_logged = False  # Ctrl+Z came while a gift was still being saved
         self._focus_picker = False
-        self._catalog_loaded = False
+        self._lists_loaded = False
 
         title = QLabel("Streams")
         title.setObjectName("pageTitle")
@@ -151,21 +153,27 @@ class StreamsPage(QWidget):
 
     def refresh(self, select: int | None = None) -> None:
         services = self.services
-        with_catalog = not self._catalog_loaded
+        with_lists = not self._lists_loaded
 
         def load() -> _Overview:
-            catalog = services.catalog.all() if with_catalog else None
-            return _Overview(services.streams.overview(), services.streams.live(), services.gifts.senders(), catalog)
+            catalog = services.catalog.all() if with_lists else None
+            senders = services.gifts.senders() if with_lists else None
+            return _Overview(services.streams.overview(), services.streams.live(), catalog, senders)
 
         self.tasks.run(load, lambda overview: self._show_overview(overview, select))
+
+    def reload(self) -> None:
+        """Refresh everything, the picker's gift and sender lists included (after an import)."""
+        self._lists_loaded = False
+        self.refresh()
 
     def _show_overview(self, overview: _Overview, select: int | None) -> None:
         self.live = overview.live
         self.streams_model.set_rows(overview.streams)
-        if overview.catalog is not None:
+        if overview.catalog is not None and overview.senders is not None:
             self.detail.picker.set_catalog(overview.catalog)
-            self._catalog_loaded = True
-        self.detail.picker.set_senders(overview.senders)
+            self.detail.picker.set_senders(overview.senders)
+            self._lists_loaded = True
         self._show_live_state()
         target = select or self.selected_id or (overview.live.id if overview.live else None)
         if target is None and overview.streams:
@@ -265,6 +273,7 @@ class StreamsPage(QWidget):
     def _logged(self, event: GiftEvent) -> None:
         self._logs_in_flight -= 1
         self.last_logged = event
+        self.detail.picker.add_sender(event.sender)
         self.refresh()
         self.changed.emit()
         if self._undo_when_logged and self._logs_in_flight == 0:

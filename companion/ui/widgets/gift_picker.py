@@ -107,6 +107,11 @@ class GiftPicker(QWidget):
     def set_senders(self, senders: Sequence[str]) -> None:
         self._sender_names.setStringList(list(senders))
 
+    def add_sender(self, sender: str) -> None:
+        known = self._sender_names.stringList()
+        if sender and sender not in known:
+            self._sender_names.setStringList([*known, sender])
+
     def matches(self) -> list[CatalogGift]:
         needle = gift_key(self.gift_edit.text())
         return [g for key, g in self._gifts.items() if needle and needle in key]
