@@ -103,3 +103,163 @@ class SettingRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+# ---- 0002: economics, payouts, payment methods ---------------------------------------------------------------
+
+
+class RewardSchemeRow(SQLModel, table=True):
+    """A named list of levels. Presets come from resources/reward_schemes.json (`preset=True`); the user may add
+    their own ("Agency / custom")."""
+
+    __tablename__ = "reward_scheme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # stable identifier, e.g. "classic", "us-2025"; custom ones "custom-<n>"
+    name: str
+    note: str = Field(default="")  # where the figures come from
+    preset: bool = Field(default=False)
+
+
+class RewardLevelRow(SQLModel, table=True):
+    __tablename__ = "reward_level"
+    __table_args__ = (
+        UniqueConstraint("scheme_id", "name", name="uq_reward_level_name"),
+        CheckConstraint("share_bps BETWEEN 0 AND 10000", name="ck_reward_level_share_bps"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("reward_scheme.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int = Field(default=0)  # order within the scheme, lowest share first
+    name: str
+    share_bps: int
+    note: str = Field(default="")
+
+
+class ProfileEconomicsRow(SQLModel, table=True):
+    """Per-profile money settings: scheme and level, display currency is `profile.currency`; withdrawal rules.
+    Amounts are US cents (withdrawals are made in USD); percentages are basis points."""
+
+    __tablename__ = "profile_economics"
+    __table_args__ = (
+        CheckConstraint("min_withdrawal_cents >= 0", name="ck_econ_min_withdrawal"),
+        CheckConstraint("daily_cap_cents > 0", name="ck_econ_daily_cap"),
+        CheckConstraint("processing_days >= 0", name="ck_econ_processing_days"),
+        CheckConstraint("tax_set_aside_bps BETWEEN 0 AND 10000", name="ck_econ_tax_set_aside"),
+    )
+
+    profile_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    scheme_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("reward_scheme.id", ondelete="SET NULL"), nullable=True)
+    )
+    level_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("reward_level.id", ondelete="SET NULL"), nullable=True)
+    )
+    min_withdrawal_cents: int = Field(default=0)
+    daily_cap_cents: int = Field(default=100_000)
+    processing_days: int = Field(default=15)
+    tax_set_aside_bps: int = Field(default=0)
+
+
+class MethodFeeRow(SQLModel, table=True):
+    """The fee a withdrawal method kind charges: percentage (basis points) plus a fixed amount in US cents."""
+
+    __tablename__ = "method_fee"
+    __table_args__ = (
+        CheckConstraint("percent_bps BETWEEN 0 AND 10000", name="ck_method_fee_percent"),
+        CheckConstraint("fixed_cents >= 0", name="ck_method_fee_fixed"),
+    )
+
+    profile_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    kind: str = Field(primary_key=True)  # paypal | bank | payoneer | other
+    percent_bps: int = Field(default=0)
+    fixed_cents: int = Field(default=0)
+
+
+class ExchangeRateRow(SQLModel, table=True):
+    """Units of `currency` per 1 US dollar, as decimal text (never REAL), as of a date the user typed."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (UniqueConstraint("currency", "as_of", name="uq_exchange_rate_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    currency: str = Field(max_length=3)
+    per_usd: str
+    as_of: str  # ISO date, YYYY-MM-DD
+
+
+class PaymentMethodRow(SQLModel, table=True):
+    """A payout destination. Holds only a masked hint and where its secrets are in the OS keyring — never a secret."""
+
+    __tablename__ = "payment_method"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "label", name="uq_payment_method_label"),
+        CheckConstraint("kind IN ('paypal', 'bank', 'payoneer', 'other')", name="ck_payment_method_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), nullable=False))
+    kind: str
+    label: str
+    hint: str = Field(default="")  # e.g. "p•••@example.com", "•••• 1234"
+    keyring_service: str  # io.creatorcompanion.<profile>
+    keyring_ref: str  # prefix of the keyring user names of this method's fields
+    fields: str = Field(default="")  # comma-separated names of the secret fields stored under keyring_ref
+    created_at: datetime = Field(sa_type=UtcMillis, nullable=False)
+
+
+class PayoutRow(SQLModel, table=True):
+    """A withdrawal: requested, then paid or failed. Amounts in US cents; `diamonds` is what it took off the balance."""
+
+    __tablename__ = "payout"
+    __table_args__ = (
+        Index("ix_payout_profile_requested", "profile_id", "requested_at"),
+        CheckConstraint("status IN ('requested', 'paid', 'failed')", name="ck_payout_status"),
+        CheckConstraint("diamonds >= 0", name="ck_payout_diamonds"),
+        CheckConstraint("gross_cents >= 0", name="ck_payout_gross"),
+        CheckConstraint("fee_cents >= 0", name="ck_payout_fee"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), nullable=False))
+    method_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("payment_method.id", ondelete="SET NULL"), nullable=True)
+    )
+    requested_at: datetime = Field(sa_type=UtcMillis, nullable=False)
+    paid_at: datetime | None = Field(default=None, sa_type=UtcMillis, nullable=True)
+    status: str = Field(default="requested")
+    diamonds: int = Field(default=0)
+    gross_cents: int
+    fee_cents: int = Field(default=0)
+    currency: str = Field(default="USD", max_length=3)
+    notes: str = Field(default="")
+
+
+class BalanceCheckRow(SQLModel, table=True):
+    """Reconciliation: the diamond balance TikTok showed the creator at a moment, to compare with our own."""
+
+    __tablename__ = "balance_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), nullable=False))
+    checked_at: datetime = Field(sa_type=UtcMillis, nullable=False)
+    diamonds_shown: int
+
+
+class GoalRow(SQLModel, table=True):
+    __tablename__ = "goal"
+    __table_args__ = (CheckConstraint("target_minor > 0", name="ck_goal_target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), nullable=False))
+    title: str = Field(default="")
+    target_minor: int  # in the goal's currency's minor units
+    currency: str = Field(default="USD", max_length=3)
+    due: str  # ISO local date, YYYY-MM-DD
+    created_at: datetime = Field(sa_type=UtcMillis, nullable=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -21,7 +22,7 @@ from companion import APP_NAME, __version__
 from companion.services import Services
 from companion.ui.application import show_unexpected_error
 from companion.ui.dialogs.import_gifts import ask_and_import
-from companion.ui.pages.streams import StreamsPage
+from companion.ui.pages import PAGES, PageSpec
 from companion.ui.tasks import TaskRunner
 
 
@@ -35,14 +36,16 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
         self.tasks = TaskRunner(on_error=lambda exc: show_unexpected_error(self, exc, logs))
 
-        self.streams_page = StreamsPage(services, self.tasks)
         self.pages = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(210)
-        self._add_page("Streams", self.streams_page)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        self._specs: list[PageSpec] = list(PAGES)
+        self._built: dict[str, QWidget] = {}
+        for spec in self._specs:
+            self.nav.addItem(spec.title)
+            self.pages.addWidget(QWidget())  # replaced by the real page the first time it is shown
+        self.nav.currentRowChanged.connect(self._show_row)
 
         brand = QLabel(APP_NAME)
         brand.setObjectName("navTitle")
@@ -61,11 +64,50 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menu()
         self.statusBar().showMessage(f"Data folder: {services.db.path.parent}")
-        self.streams_page.refresh()
+        self.nav.setCurrentRow(0)
 
-    def _add_page(self, title: str, page: QWidget) -> None:
-        self.nav.addItem(title)
-        self.pages.addWidget(page)
+    # ---- pages -------------------------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page with this key, built now if it was not shown yet."""
+        if key not in self._built:
+            index = next(i for i, spec in enumerate(self._specs) if spec.key == key)
+            spec = self._specs[index]
+            page_class = getattr(importlib.import_module(spec.module), spec.cls)
+            page = page_class(self.services, self.tasks)
+            placeholder = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built[key] = page
+        return self._built[key]
+
+    def show_page(self, key: str) -> QWidget:
+        """Switch to a page (as a click in the navigation would) and return it."""
+        index = next(i for i, spec in enumerate(self._specs) if spec.key == key)
+        self.nav.setCurrentRow(index)
+        return self.page(key)
+
+    @property
+    def streams_page(self) -> QWidget:
+        return self.page("streams")
+
+    @Slot(int)
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.page(self._specs[row].key)
+        self.pages.setCurrentIndex(row)
+        on_shown = getattr(page, "on_shown", None)
+        if on_shown is not None:
+            on_shown()
+
+    def data_changed(self) -> None:
+        """Tell every built page that gifts, streams or settings changed (after an import, say)."""
+        for page in self._built.values():
+            changed = getattr(page, "data_changed", None)
+            if changed is not None:
+                changed()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -85,7 +127,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_gifts(self) -> None:
-        ask_and_import(self, self.services, self.tasks, on_imported=self.streams_page.reload)
+        ask_and_import(self, self.services, self.tasks, on_imported=self.data_changed)
 
     @Slot()
     def about(self) -> None:
@@ -97,6 +139,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.streams_page.clock_timer.stop()
+        for page in self._built.values():
+            shutdown = getattr(page, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.tasks.shutdown()  # let a write in flight finish before the window goes
         super().closeEvent(event)

@@ -14,7 +14,6 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import companion.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from companion.store import db as dbmod
 from companion.store.db import (
     Database,
     _alembic_config,
@@ -25,7 +24,25 @@ from companion.store.db import (
     upgrade,
 )
 
-TABLES = {"profile", "stream", "gift_type", "gift_price", "gift_event", "setting", "alembic_version"}
+TABLES = {
+    "profile",
+    "stream",
+    "gift_type",
+    "gift_price",
+    "gift_event",
+    "setting",
+    "alembic_version",
+    # 0002_economics
+    "reward_scheme",
+    "reward_level",
+    "profile_economics",
+    "method_fee",
+    "exchange_rate",
+    "payment_method",
+    "payout",
+    "balance_check",
+    "goal",
+}
 
 
 def _tables(path: Path) -> set[str]:
@@ -45,8 +62,8 @@ def fresh(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-def test_head_revision_is_the_baseline() -> None:
-    assert head_revision() == "0001_baseline"
+def test_head_revision_is_the_newest_migration() -> None:
+    assert head_revision() == "0002_economics"
 
 
 def test_open_database_on_an_empty_file_upgrades_to_head(tmp_path: Path) -> None:
@@ -110,18 +127,17 @@ def test_reopening_an_existing_database_keeps_its_rows_and_makes_no_backup(tmp_p
         again.dispose()
 
 
-def test_database_behind_head_is_backed_up_before_migrating(
-    fresh: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Simulate code that ships a newer head than the database's revision: a backup with the rows comes first."""
+def test_database_behind_head_is_backed_up_before_migrating(fresh: Database, tmp_path: Path) -> None:
+    """A database at the first release's revision, opened by newer code: a backup with the rows comes first."""
+    command.downgrade(_alembic_config(fresh.engine), "0001_baseline")
     with fresh.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO setting(key, value) VALUES ('k', 'v')")
-    monkeypatch.setattr(dbmod, "head_revision", lambda: "0002_future")
     backups = tmp_path / "backups"
     backup = upgrade(fresh, backups)
     assert backup is not None
+    assert current_revision(fresh.engine) == head_revision()
     assert backup.parent == backups
-    assert backup.name.startswith("companion-") and backup.name.endswith("-before-0002_future.sqlite3")
+    assert backup.name.startswith("companion-") and backup.name.endswith(f"-before-{head_revision()}.sqlite3")
     assert not backup.with_name(backup.name + ".partial").exists()
     with sqlite3.connect(backup) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -1,1 +1,27 @@
-"""Qt pages of the app."""
+"""Qt pages of the app, and the list the main window builds its navigation from.
+
+A page is a QWidget built as `PageClass(services, tasks)`. Pages are imported and built lazily, the first time
+they are shown, so start-up pays only for the first page. A page may define any of:
+
+- `on_shown()`: the page became visible (first time included): load or refresh what it shows;
+- `data_changed()`: gifts, streams or settings changed elsewhere (an import, another page): reload when next shown
+  or right away;
+- `shutdown()`: the window is closing: stop timers, let go of resources.
+
+To add a page, add one line to `PAGES`: (key, navigation title, module, class name)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class PageSpec(NamedTuple):
+    key: str
+    title: str
+    module: str
+    cls: str
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("streams", "Streams", "companion.ui.pages.streams", "StreamsPage"),
+]

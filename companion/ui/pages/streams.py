@@ -167,6 +167,17 @@ class StreamsPage(QWidget):
         self._lists_loaded = False
         self.refresh()
 
+    # ---- page protocol (see companion.ui.pages) ----------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.refresh()
+
+    def data_changed(self) -> None:
+        self.reload()
+
+    def shutdown(self) -> None:
+        self.clock_timer.stop()
+
     def _show_overview(self, overview: _Overview, select: int | None) -> None:
         self.live = overview.live
         self.streams_model.set_rows(overview.streams)

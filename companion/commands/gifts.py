@@ -1,0 +1,48 @@
+"""`companion gifts add` and `companion gifts import`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from companion.commands.common import EXIT_OK, non_negative_int, positive_int
+from companion.domain.timeutil import parse_instant
+
+if TYPE_CHECKING:
+    from companion.services import Services
+
+
+def register(commands: Any) -> None:
+    gifts = commands.add_parser("gifts", help="log or import received gifts")
+    gift_commands = gifts.add_subparsers(dest="gifts_command", metavar="ACTION", required=True)
+    add = gift_commands.add_parser("add", help="log one gift (into the live stream, if one is live)")
+    add.add_argument("--gift", required=True, help="gift name as in the catalog, e.g. Rose")
+    add.add_argument("--count", required=True, type=positive_int, help="how many were sent")
+    add.add_argument("--sender", required=True, help="who sent it")
+    add.add_argument("--at", help="when, ISO 8601 with offset (default: now)")
+    add.add_argument("--coins", type=non_negative_int, help="coin price each (needed for gifts not in the catalog)")
+    add.add_argument("--stream", type=positive_int, metavar="ID", help="log into this stream instead")
+    add.set_defaults(handler=_add)
+    imp = gift_commands.add_parser("import", help="import a file of gifts, all or nothing")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--format", choices=["csv"], default="csv", help="file format (default: csv)")
+    imp.set_defaults(handler=_import)
+
+
+def _add(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO) -> int:
+    at = parse_instant(args.at, "at") if args.at else None
+    event = services.gifts.log(args.gift, args.count, args.sender, at=at, coins_each=args.coins, stream_id=args.stream)
+    where = f" into stream {event.stream_id}" if event.stream_id else ""
+    print(
+        f"logged {event.count} × {event.gift_name} from {event.sender or 'anonymous'}"
+        f" = {event.diamonds} diamonds{where} (gift id {event.id})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO) -> int:
+    result = services.gifts.import_csv(args.file)
+    print(f"{args.file}: {result.describe()}", file=out)
+    return EXIT_OK
