@@ -1,0 +1,191 @@
+"""The gift event log (`--format events`): one JSON object a line, fields as TikTokLive's gift event.
+
+    {"msg_id": "7301", "create_time": 1762024500000, "user": {"unique_id": "luna", "nickname": "Luna"},
+     "gift": {"id": 5655, "name": "Rose", "diamond_count": 1, "type": 1},
+     "repeat_count": 5, "repeat_end": 1, "group_id": "1762024500123"}
+
+Live capture writes this format; importing it runs the events through the same streak collector.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from companion.domain.catalog import clean_gift_name
+from companion.domain.economics import MAX_COINS, MAX_COUNT
+from companion.domain.errors import ImportRejected, RowError, ValidationError
+from companion.domain.text import MAX_SENDER, clean_text
+from companion.integrations.streaks import FinishedGift, GiftSignal, StreakCollector
+
+#: Errors listed before the rest are summarised (as the CSV import does).
+MAX_ERRORS = 200
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: create_time must fall in these years: anything else is a broken clock or seconds given as milliseconds.
+_FIRST_YEAR, _LAST_YEAR = 2016, 2100
+
+
+def _get(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _integer(value: Any, field: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError(f"must be a whole number (got {json.dumps(value)[:40]})", field=field)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 19:
+            raise ValidationError(f"'{text[:40]}' is not a whole number", field=field)
+        value = int(text)
+    number = int(value)
+    if not minimum <= number <= maximum:
+        raise ValidationError(f"must be from {minimum:,} to {maximum:,} (got {number:,})", field=field)
+    return number
+
+
+def _identifier(value: Any, field: str, required: bool) -> str:
+    if value is None or value == "" or value == 0:
+        if required:
+            raise ValidationError("is missing", field=field)
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError(f"must be a number or text (got {json.dumps(value)[:40]})", field=field)
+    text = str(value).strip()
+    if len(text) > 64:
+        raise ValidationError("is longer than 64 characters", field=field)
+    return text
+
+
+def _moment(value: Any) -> datetime:
+    millis = _integer(value, "create_time", 0, 2**53)
+    moment = _EPOCH + timedelta(milliseconds=millis)
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise ValidationError(
+            f"{millis} ms is {moment:%Y-%m-%d}, not a plausible time (milliseconds since 1970 expected)",
+            field="create_time",
+        )
+    return moment
+
+
+def parse_record(record: Any, line: int) -> tuple[GiftSignal | None, list[RowError]]:
+    """One event-log object → a signal, or every problem it has (each naming its field)."""
+    if not isinstance(record, dict):
+        return None, [RowError(line, "line", "is not a JSON object")]
+    errors: list[RowError] = []
+
+    def attempt(field: str, parse: Callable[[], Any]) -> Any:
+        try:
+            return parse()
+        except ValidationError as exc:
+            errors.append(RowError(line, exc.field or field, str(exc)))
+            return None
+
+    msg_id = attempt("msg_id", lambda: _identifier(record.get("msg_id"), "msg_id", required=True))
+    at = attempt("create_time", lambda: _moment(record.get("create_time")))
+    sender = attempt(
+        "user.unique_id",
+        lambda: _text(_get(record, "user.unique_id"), "user.unique_id", MAX_SENDER, required=True),
+    )
+    nickname = attempt("user.nickname", lambda: _text(_get(record, "user.nickname"), "user.nickname", MAX_SENDER))
+
+    def optional_int(path: str, maximum: int) -> int | None:
+        return attempt(path, lambda: _optional_int(_get(record, path), path, 0, maximum))  # type: ignore[no-any-return]
+
+    gift_id = optional_int("gift.id", 2**63 - 1)
+    gift_name = attempt("gift.name", lambda: _gift_name(_get(record, "gift.name")))
+    coins = optional_int("gift.diamond_count", MAX_COINS)
+    gift_type = optional_int("gift.type", 1000)
+    count = attempt("repeat_count", lambda: _integer(record.get("repeat_count", 1), "repeat_count", 1, MAX_COUNT))
+    repeat_end = attempt("repeat_end", lambda: _flag(record.get("repeat_end"), "repeat_end"))
+    group_id = attempt("group_id", lambda: _identifier(record.get("group_id"), "group_id", required=False))
+    if errors:
+        return None, errors
+    signal = GiftSignal(
+        line=line, msg_id=msg_id, at=at, sender=sender, nickname=nickname or "", gift_id=gift_id,
+        gift_name=gift_name, coins_each=coins, streakable=gift_type == 1, repeat_count=count,
+        repeat_end=repeat_end, group_id=group_id,
+    )  # fmt: skip
+    return signal, []
+
+
+def _text(value: Any, field: str, max_length: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError("must be text", field=field)
+    return clean_text(value, field, max_length, required=required)
+
+
+def _gift_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError("is missing" if value is None else "must be text", field="gift.name")
+    try:
+        return clean_gift_name(value)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field="gift.name") from None
+
+
+def _optional_int(value: Any, field: str, minimum: int, maximum: int) -> int | None:
+    return None if value is None else _integer(value, field, minimum, maximum)
+
+
+def _flag(value: Any, field: str) -> bool:
+    if value is None or value in (0, 1):  # True/False compare equal to 1/0
+        return bool(value)
+    raise ValidationError(f"must be true/false or 1/0 (got {json.dumps(value)[:40]})", field=field)
+
+
+def parse_event_lines(
+    lines: Iterable[str], progress: Callable[[int], None] | None = None
+) -> tuple[list[FinishedGift], list[RowError]]:
+    """Finished gifts of a whole log (open streaks flushed at their highest count) and every bad line.
+    `progress` is called now and then with the number of lines read."""
+    collector = StreakCollector()
+    gifts: list[FinishedGift] = []
+    errors: list[RowError] = []
+    for number, text in enumerate(lines, start=1):
+        if progress is not None and number % 5000 == 0:
+            progress(number)
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            errors.append(RowError(number, "line", f"is not valid JSON (cut off or damaged?): {exc.msg}"))
+        else:
+            signal, problems = parse_record(record, number)
+            errors.extend(problems)
+            if signal is not None:
+                gifts.extend(collector.feed(signal))
+        if len(errors) >= MAX_ERRORS:
+            break
+    gifts.extend(collector.flush())
+    return gifts, errors
+
+
+def read_event_log(
+    path: Path, progress: Callable[[int], None] | None = None
+) -> tuple[list[FinishedGift], list[RowError]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRejected([RowError(line, "line", "is not UTF-8 text")], str(path)) from None
+    return parse_event_lines(text.splitlines(), progress)
+
+
+def record_line(record: dict[str, Any]) -> str:
+    """One event as a log line (compact JSON, no newline inside)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
