@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from companion.credentials.keyring_store import KeyringCredentialStore
 from companion.domain.timeutil import utc_now
 from companion.services.catalog import CatalogService
 from companion.services.gifts import GiftService
+from companion.services.history import HistoryService
+from companion.services.methods import MethodService
 from companion.services.profiles import ProfileService
 from companion.services.reports import ReportService
 from companion.services.tracking import StreamService
@@ -29,6 +32,8 @@ class Services:
     streams: StreamService
     gifts: GiftService
     reports: ReportService
+    history: HistoryService
+    methods: MethodService
 
 
 def build_services(db: Database, catalog_file: Path | None = None, clock: Clock = utc_now) -> Services:
@@ -46,4 +51,6 @@ def build_services(db: Database, catalog_file: Path | None = None, clock: Clock 
         streams=StreamService(db, profile.id, clock),
         gifts=GiftService(db, profile.id, clock),
         reports=ReportService(db, profile.id),
+        history=HistoryService(db, profile.id),
+        methods=MethodService(db, profile.id, KeyringCredentialStore(), clock),
     )

@@ -1,25 +1,66 @@
-"""Streams: go live, end the stream, see current and past streams with their totals."""
+"""Streams: go live, end the stream, see current and past streams with their totals, edit or delete them;
+the live-mode favourites."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
+from companion.domain.catalog import clean_gift_name
 from companion.domain.economics import GiftTotals
-from companion.domain.errors import StateError
+from companion.domain.errors import StateError, ValidationError
 from companion.domain.models import Stream
 from companion.domain.text import MAX_TITLE, clean_text
 from companion.store.db import Database
-from companion.store.repositories import GiftRepo, StreamRepo
+from companion.store.repositories import GiftRepo, ProfileRepo, SettingRepo, StreamRepo
+
+MAX_NOTES = 2000
+MAX_AUDIENCE = 100_000_000  # peak viewers / new followers: far above any real stream
+MAX_FAVOURITES = 9  # one per digit key
+FAVOURITES_KEY = "live.favourites"
+DEFAULT_FAVOURITES = ("Rose", "TikTok", "Finger Heart", "Rosa", "Perfume", "Doughnut", "Hand Hearts", "Corgi", "Galaxy")
 
 
 @dataclass(frozen=True)
 class StreamOverview:
-    """A stream with what it earned."""
+    """A stream with what it earned: totals, cash at the profile's share, diamonds per live hour."""
 
     stream: Stream
     totals: GiftTotals
+    cash: Decimal = Decimal(0)
+    currency: str = "USD"
+    per_hour: int | None = None  # None for a stream shorter than a minute
+
+
+@dataclass(frozen=True)
+class StreamEdit:
+    """What the edit dialog may change. `ended_at` must stay None for the live stream and be set for a past one."""
+
+    title: str
+    started_at: datetime
+    ended_at: datetime | None
+    peak_viewers: int | None = None
+    new_followers: int | None = None
+    notes: str = ""
+
+
+def diamonds_per_hour(diamonds: int, duration: timedelta) -> int | None:
+    """Diamonds per live hour, rounded half-even to a whole diamond; None under a minute (it would mislead)."""
+    seconds = int(duration.total_seconds())
+    if seconds < 60:
+        return None
+    return int((Decimal(diamonds) * 3600 / seconds).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def _audience(value: int | None, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AUDIENCE:
+        raise ValidationError(f"{field.replace('_', ' ')} must be a whole number from 0 to {MAX_AUDIENCE:,}", field)
+    return value
 
 
 class StreamService:
@@ -69,9 +110,112 @@ class StreamService:
         with self.db.session() as s:
             return StreamRepo(s).recent(self.profile_id, limit)
 
-    def overview(self, limit: int = 200) -> list[StreamOverview]:
-        """Recent streams, newest first, each with its gift totals (two queries, whatever the count)."""
+    def overview(self, limit: int = 100_000) -> list[StreamOverview]:
+        """Streams, newest first, each with its gift totals, cash and diamonds per hour (a few queries in all)."""
+        now = self.clock()
         with self.db.session() as s:
+            share = ProfileRepo(s).get(self.profile_id).share_bps
             streams = StreamRepo(s).recent(self.profile_id, limit)
             totals = GiftRepo(s).totals_by_stream([st.id for st in streams])
-        return [StreamOverview(st, totals.get(st.id, GiftTotals())) for st in streams]
+        overviews = []
+        for st in streams:
+            t = totals.get(st.id, GiftTotals())
+            per_hour = diamonds_per_hour(t.diamonds, st.duration(now))
+            overviews.append(StreamOverview(st, t, t.cash(share), "USD", per_hour))
+        return overviews
+
+    # ---- editing -------------------------------------------------------------------------------------------
+
+    def edit(self, stream_id: int, change: StreamEdit) -> Stream:
+        """Change a stream's title, times, audience or notes. Refused with the field named: an end before the
+        start, times in the future, a past stream without an end, counts below zero, times that overlap
+        another stream (the live one included)."""
+        title = clean_text(change.title, "title", MAX_TITLE, required=True)
+        notes = change.notes.strip()
+        if len(notes) > MAX_NOTES:
+            raise ValidationError(f"notes are longer than {MAX_NOTES:,} characters", field="notes")
+        peak = _audience(change.peak_viewers, "peak_viewers")
+        followers = _audience(change.new_followers, "new_followers")
+        for moment, field in ((change.started_at, "started_at"), (change.ended_at, "ended_at")):
+            if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+                raise ValidationError("time has no UTC offset", field=field)
+        now = self.clock()
+        with self.db.session(write=True) as s:
+            repo = StreamRepo(s)
+            current = repo.get(stream_id)
+            if current.profile_id != self.profile_id:
+                raise ValidationError("that stream belongs to another profile", field="stream")
+            self._check_times(repo, current, change, now)
+            edited = repo.update(
+                Stream(current.id, current.profile_id, title, change.started_at, change.ended_at, peak, followers,
+                       notes)
+            )  # fmt: skip
+            s.commit()
+            return edited
+
+    def _check_times(self, repo: StreamRepo, current: Stream, change: StreamEdit, now: datetime) -> None:
+        start, end = change.started_at, change.ended_at
+        if current.is_live and end is not None:
+            raise ValidationError("a live stream has no end yet: press “End stream” to end it", field="ended_at")
+        if not current.is_live and end is None:
+            raise ValidationError("a past stream needs an end time", field="ended_at")
+        if start > now:
+            raise ValidationError("the start is in the future", field="started_at")
+        if end is not None and end > now:
+            raise ValidationError("the end is in the future", field="ended_at")
+        if end is not None and end < start:
+            raise ValidationError("the stream ends before it starts", field="ended_at")
+        if start == current.started_at and end == current.ended_at:
+            return  # only the text changed: old overlaps (from imports) do not block a new title
+        for other in repo.recent(self.profile_id, 100_000):
+            if other.id == current.id:
+                continue
+            other_end = other.ended_at if other.ended_at is not None else now
+            if start < other_end and other.started_at < (end if end is not None else now):
+                when = other.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                live = " (live now)" if other.is_live else ""
+                raise ValidationError(
+                    f"these times overlap the stream “{other.title}” of {when}{live}", field="started_at"
+                )
+
+    def delete(self, stream_id: int, with_gifts: bool) -> int:
+        """Delete a past stream. `with_gifts` deletes its gifts too; otherwise they stay, without a stream, in
+        every total. Returns how many gifts were deleted. The live stream must be ended first."""
+        with self.db.session(write=True) as s:
+            repo = StreamRepo(s)
+            stream = repo.get(stream_id)
+            if stream.profile_id != self.profile_id:
+                raise ValidationError("that stream belongs to another profile", field="stream")
+            if stream.is_live:
+                raise StateError("this stream is live: end it before deleting it")
+            deleted = repo.delete(stream_id, with_gifts)
+            s.commit()
+            return deleted
+
+    # ---- live-mode favourites ----------------------------------------------------------------------------------
+
+    def favourites(self) -> list[str]:
+        """Gift names on the live-mode palette, digit 1 first (a default set until the creator picks)."""
+        with self.db.session() as s:
+            stored = SettingRepo(s).get(FAVOURITES_KEY)
+        if stored is None:
+            return list(DEFAULT_FAVOURITES)
+        try:
+            names = json.loads(stored)
+        except ValueError:
+            return list(DEFAULT_FAVOURITES)
+        return [n for n in names if isinstance(n, str)][:MAX_FAVOURITES] if isinstance(names, list) else []
+
+    def set_favourites(self, names: Sequence[str]) -> list[str]:
+        """Store the palette (duplicates dropped, order kept); at most nine, one per digit."""
+        cleaned: list[str] = []
+        for name in names:
+            gift = clean_gift_name(name)
+            if gift.casefold() not in (c.casefold() for c in cleaned):
+                cleaned.append(gift)
+        if len(cleaned) > MAX_FAVOURITES:
+            raise ValidationError(f"at most {MAX_FAVOURITES} favourites (one per digit key)", field="favourites")
+        with self.db.session(write=True) as s:
+            SettingRepo(s).set(FAVOURITES_KEY, json.dumps(cleaned))
+            s.commit()
+        return cleaned

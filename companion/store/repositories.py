@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from companion.domain.catalog import CatalogEntry, PricePoint, gift_key, price_at
@@ -98,6 +98,30 @@ class StreamRepo:
         self.s.add(row)
         self.s.flush()
         return _stream(row)
+
+    def update(self, stream: Stream) -> Stream:
+        """Write a stream's editable fields (title, times, viewers, followers, notes)."""
+        row = self._row(stream.id)
+        row.title, row.started_at, row.ended_at = stream.title, stream.started_at, stream.ended_at
+        row.peak_viewers, row.new_followers, row.notes = stream.peak_viewers, stream.new_followers, stream.notes
+        self.s.add(row)
+        self.s.flush()
+        return _stream(row)
+
+    def delete(self, stream_id: int, with_gifts: bool) -> int:
+        """Delete a stream; its gifts go too, or stay without a stream. Returns the gifts deleted."""
+        row = self._row(stream_id)
+        deleted = 0
+        if with_gifts:
+            result = self.s.execute(delete(GiftEventRow).where(col(GiftEventRow.stream_id) == stream_id))
+            deleted = int(result.rowcount)  # type: ignore[attr-defined]
+        else:
+            self.s.execute(
+                update(GiftEventRow).where(col(GiftEventRow.stream_id) == stream_id).values(stream_id=None)
+            )
+        self.s.delete(row)
+        self.s.flush()
+        return deleted
 
     def recent(self, profile_id: int, limit: int) -> list[Stream]:
         query = (

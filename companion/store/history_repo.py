@@ -1,0 +1,218 @@
+"""Gift history at scale: ids of a filter in one query, rows by id, filter totals, gifters and their ranks.
+
+Plain SQL on the session's own DB-API connection (inside the session's transaction, so one snapshot): at a
+million rows the ORM's per-row objects cost more than the query itself."""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from companion.domain.economics import GiftTotals
+from companion.domain.models import GiftEvent
+from companion.store.types import from_millis, to_millis
+
+#: `stream_id` filter value meaning "gifts that belong to no stream".
+NO_STREAM = -1
+
+#: Sortable columns of the gifts table (keys the UI uses) → SQL columns.
+SORT_COLUMNS: dict[str, str] = {
+    "time": "received_at",
+    "stream": "stream_id",
+    "sender": "sender",
+    "gift": "gift_name",
+    "count": "count",
+    "coins_each": "coins_each",
+    "diamonds": "diamonds",
+}
+
+_CHUNK = 500  # ids per IN (...) list
+_FETCH = 20_000  # ids fetched per round trip when collecting a filter's ids
+
+
+@dataclass(frozen=True)
+class GiftWhere:
+    """A gift filter in store terms: UTC bounds [start, end), stream (or NO_STREAM), exact sender, exact gift."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    stream_id: int | None = None
+    sender: str | None = None
+    gift: str | None = None
+
+
+@dataclass(frozen=True)
+class GifterRow:
+    sender: str
+    diamonds: int
+    gifts: int
+    items: int
+    first_seen: datetime
+    last_seen: datetime
+    streams: int
+
+
+@dataclass(frozen=True)
+class GifterStreamRow:
+    """One stream a gifter attended: what they sent there and their rank among that stream's gifters."""
+
+    stream_id: int
+    title: str
+    started_at: datetime
+    diamonds: int
+    gifts: int
+    rank: int
+    gifters: int
+
+
+@dataclass(frozen=True)
+class StreamGifterRow:
+    sender: str
+    diamonds: int
+    gifts: int
+
+
+def _raw(s: Session) -> sqlite3.Connection:
+    connection: Any = s.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
+
+
+def _where(profile_id: int, where: GiftWhere) -> tuple[str, list[Any]]:
+    clauses = ["profile_id = ?"]
+    params: list[Any] = [profile_id]
+    if where.start is not None:
+        clauses.append("received_at >= ?")
+        params.append(to_millis(where.start))
+    if where.end is not None:
+        clauses.append("received_at < ?")
+        params.append(to_millis(where.end))
+    if where.stream_id == NO_STREAM:
+        clauses.append("stream_id IS NULL")
+    elif where.stream_id is not None:
+        clauses.append("stream_id = ?")
+        params.append(where.stream_id)
+    if where.sender is not None:
+        clauses.append("sender = ?")
+        params.append(where.sender)
+    if where.gift is not None:
+        clauses.append("gift_name = ?")
+        params.append(where.gift)
+    return " AND ".join(clauses), params
+
+
+class HistoryRepo:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def ids(self, profile_id: int, where: GiftWhere, sort: str = "time", descending: bool = True) -> array[int]:
+        """Ids of the matching gifts in display order (ties broken by id), as a compact array of int64."""
+        column = SORT_COLUMNS[sort]
+        direction = "DESC" if descending else "ASC"
+        sql, params = _where(profile_id, where)
+        cursor = _raw(self.s).execute(
+            f"SELECT id FROM gift_event WHERE {sql} ORDER BY {column} {direction}, id {direction}", params
+        )
+        ids: array[int] = array("q")
+        while batch := cursor.fetchmany(_FETCH):
+            ids.extend(row[0] for row in batch)
+        return ids
+
+    def rows(self, ids: Sequence[int]) -> dict[int, GiftEvent]:
+        """The gifts with these ids (a deleted one is simply absent)."""
+        found: dict[int, GiftEvent] = {}
+        connection = _raw(self.s)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            cursor = connection.execute(
+                "SELECT id, profile_id, stream_id, received_at, sender, gift_name, coins_each, count, diamonds, "
+                f"source FROM gift_event WHERE id IN ({marks})",
+                chunk,
+            )
+            for gid, pid, sid, at, sender, name, coins, count, diamonds, source in cursor:
+                found[gid] = GiftEvent(gid, pid, sid, from_millis(at), sender, name, coins, count, diamonds, source)
+        return found
+
+    def totals(self, profile_id: int, where: GiftWhere) -> GiftTotals:
+        sql, params = _where(profile_id, where)
+        query = f"SELECT count(*), coalesce(sum(count), 0), coalesce(sum(diamonds), 0) FROM gift_event WHERE {sql}"
+        gifts, items, diamonds = _raw(self.s).execute(query, params).fetchone()
+        return GiftTotals(gifts=int(gifts), items=int(items), coins=int(diamonds), diamonds=int(diamonds))
+
+    def gift_names(self, profile_id: int) -> list[str]:
+        """Every gift name that was ever received, for the gift filter."""
+        cursor = _raw(self.s).execute(
+            "SELECT DISTINCT gift_name FROM gift_event WHERE profile_id = ? ORDER BY gift_name COLLATE NOCASE",
+            [profile_id],
+        )
+        return [row[0] for row in cursor]
+
+    def gifters(self, profile_id: int, search: str = "", limit: int = 1000) -> tuple[list[GifterRow], int]:
+        """Named gifters, most generous first, whose name contains `search`; and how many match in all."""
+        clauses = "profile_id = ? AND sender != ''"
+        params: list[Any] = [profile_id]
+        if search:
+            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses += " AND sender LIKE ? ESCAPE '\\'"
+            params.append(f"%{escaped}%")
+        connection = _raw(self.s)
+        cursor = connection.execute(
+            "SELECT sender, sum(diamonds) AS d, count(*), sum(count), min(received_at), max(received_at), "
+            f"count(DISTINCT stream_id) FROM gift_event WHERE {clauses} GROUP BY sender "
+            "ORDER BY d DESC, sender LIMIT ?",
+            [*params, limit],
+        )
+        rows = [
+            GifterRow(sender, int(d), int(g), int(i), from_millis(first), from_millis(last), int(streams))
+            for sender, d, g, i, first, last, streams in cursor
+        ]
+        total = connection.execute(
+            f"SELECT count(DISTINCT sender) FROM gift_event WHERE {clauses}", params
+        ).fetchone()[0]
+        return rows, int(total)
+
+    def gifter_streams(self, profile_id: int, sender: str) -> list[GifterStreamRow]:
+        """Every stream `sender` sent gifts in, newest first, with their rank there (1 = top gifter; ties share)."""
+        cursor = _raw(self.s).execute(
+            """
+            WITH attended AS (
+                SELECT DISTINCT stream_id FROM gift_event
+                WHERE profile_id = ? AND sender = ? AND stream_id IS NOT NULL
+            ), per AS (
+                SELECT g.stream_id, g.sender, sum(g.diamonds) AS d, count(*) AS n
+                FROM gift_event g JOIN attended a ON a.stream_id = g.stream_id
+                WHERE g.sender != ''
+                GROUP BY g.stream_id, g.sender
+            ), ranked AS (
+                SELECT stream_id, sender, d, n,
+                       rank() OVER (PARTITION BY stream_id ORDER BY d DESC) AS r,
+                       count(*) OVER (PARTITION BY stream_id) AS m
+                FROM per
+            )
+            SELECT r.stream_id, s.title, s.started_at, r.d, r.n, r.r, r.m
+            FROM ranked r JOIN stream s ON s.id = r.stream_id
+            WHERE r.sender = ?
+            ORDER BY s.started_at DESC, s.id DESC
+            """,
+            [profile_id, sender, sender],
+        )
+        return [
+            GifterStreamRow(sid, title, from_millis(started), int(d), int(n), int(rank), int(m))
+            for sid, title, started, d, n, rank, m in cursor
+        ]
+
+    def top_gifters(self, stream_id: int, limit: int = 5) -> list[StreamGifterRow]:
+        """A stream's named gifters, most diamonds first."""
+        cursor = _raw(self.s).execute(
+            "SELECT sender, sum(diamonds) AS d, count(*) FROM gift_event WHERE stream_id = ? AND sender != '' "
+            "GROUP BY sender ORDER BY d DESC, min(received_at) LIMIT ?",
+            [stream_id, limit],
+        )
+        return [StreamGifterRow(sender, int(d), int(n)) for sender, d, n in cursor]
