@@ -9,12 +9,16 @@ from pathlib import Path
 
 from companion.credentials.keyring_store import KeyringCredentialStore
 from companion.domain.timeutil import utc_now
+from companion.services.backups import BackupService
 from companion.services.catalog import CatalogService
+from companion.services.dashboard import DashboardService
+from companion.services.exports import ExportService
 from companion.services.gifts import GiftService
 from companion.services.history import HistoryService
 from companion.services.methods import MethodService
 from companion.services.profiles import ProfileService
 from companion.services.reports import ReportService
+from companion.services.stability import StabilityService
 from companion.services.tracking import StreamService
 from companion.store.db import Database
 
@@ -34,12 +38,23 @@ class Services:
     reports: ReportService
     history: HistoryService
     methods: MethodService
+    dashboard: DashboardService
+    stability: StabilityService
+    exports: ExportService
+    backups: BackupService
 
 
-def build_services(db: Database, catalog_file: Path | None = None, clock: Clock = utc_now) -> Services:
-    """Wire services for the first profile (created on first run) and sync the bundled gift catalog."""
+def build_services(
+    db: Database,
+    catalog_file: Path | None = None,
+    clock: Clock = utc_now,
+    profile_id: int | None = None,
+    backup_dir: Path | None = None,
+) -> Services:
+    """Wire services for a profile (default: the one opened last; the first is created on first run) and
+    sync the bundled gift catalog. Backups go to `backup_dir` (default: `backups/` beside the database)."""
     profiles = ProfileService(db, clock)
-    profile = profiles.ensure_default()
+    profile = profiles.get(profile_id) if profile_id is not None else profiles.current()
     catalog = CatalogService(db, clock)
     if catalog_file is not None:
         catalog.sync_from_file(catalog_file)
@@ -53,4 +68,8 @@ def build_services(db: Database, catalog_file: Path | None = None, clock: Clock 
         reports=ReportService(db, profile.id),
         history=HistoryService(db, profile.id),
         methods=MethodService(db, profile.id, KeyringCredentialStore(), clock),
+        dashboard=DashboardService(db, profile.id, clock),
+        stability=StabilityService(db, profile.id, clock),
+        exports=ExportService(db, profile.id, clock),
+        backups=BackupService(db, backup_dir or db.path.parent / "backups", clock),
     )

@@ -1,0 +1,114 @@
+"""Backups: made through SQLite's backup API once a day on start, before migrations, and on request; pruned to
+the newest 10 plus one a month for a year; restored only after the backup passes an integrity check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from companion.domain.errors import NotFound
+from companion.store.db import (
+    Database,
+    backup_database,
+    backup_name,
+    integrity_problem,
+    restore_database,
+    upgrade,
+)
+
+KEEP_NEWEST = 10
+KEEP_MONTHS = 12
+_NAME = re.compile(r"companion-(\d{8}-\d{6})-([a-z0-9-]+)\.sqlite3")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: datetime  # UTC
+    reason: str  # auto | manual | before-<revision> | before-restore | damaged
+    size: int
+
+    @property
+    def is_damaged_copy(self) -> bool:
+        """A damaged database moved aside by a restore: kept for the record, never restored or pruned."""
+        return self.reason == "damaged"
+
+
+def list_backups(backup_dir: Path) -> list[BackupInfo]:
+    """Backups in the folder, newest first. Files not named by the app are ignored (and never deleted)."""
+    found: list[BackupInfo] = []
+    if not backup_dir.is_dir():
+        return found
+    for path in backup_dir.iterdir():
+        match = _NAME.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        made = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        found.append(BackupInfo(path, made, match.group(2), path.stat().st_size))
+    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def backups_to_prune(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
+    """Keep the newest KEEP_NEWEST, and the newest of each of the last KEEP_MONTHS calendar months (UTC)."""
+    candidates = [b for b in backups if not b.is_damaged_copy]
+    candidates.sort(key=lambda b: (b.made_at, b.path.name), reverse=True)
+    keep = {b.path for b in candidates[:KEEP_NEWEST]}
+    this_month = now.year * 12 + now.month - 1
+    monthly: dict[int, BackupInfo] = {}
+    for backup in candidates:
+        month = backup.made_at.year * 12 + backup.made_at.month - 1
+        if this_month - month < KEEP_MONTHS and month not in monthly:
+            monthly[month] = backup  # newest first, so the first seen is the month's newest
+    keep.update(b.path for b in monthly.values())
+    return [b for b in candidates if b.path not in keep]
+
+
+class BackupService:
+    def __init__(self, db: Database, backup_dir: Path, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.backup_dir = backup_dir
+        self.clock = clock
+
+    def list(self) -> list[BackupInfo]:
+        return list_backups(self.backup_dir)
+
+    def create(self, reason: str = "manual") -> BackupInfo:
+        """Back up now (a consistent copy even while the app writes), then prune old backups."""
+        now = self.clock()
+        path = backup_database(self.db.path, self.backup_dir / backup_name(now, reason))
+        self.prune()
+        return next(b for b in self.list() if b.path == path)
+
+    def auto_backup_if_due(self) -> BackupInfo | None:
+        """The daily backup: made on start when none was made today (the computer's local day)."""
+        today = self.clock().astimezone().date()
+        if any(b.made_at.astimezone().date() == today for b in self.list() if not b.is_damaged_copy):
+            return None
+        return self.create("auto")
+
+    def prune(self) -> list[Path]:
+        removed = []
+        for backup in backups_to_prune(self.list(), self.clock()):
+            backup.path.unlink(missing_ok=True)
+            removed.append(backup.path)
+        return removed
+
+    def check(self, path: Path) -> str | None:
+        """Why this backup cannot be restored, or None if it passes SQLite's integrity check."""
+        if not path.is_file():
+            return "the file does not exist"
+        return integrity_problem(path, thorough=True)
+
+    def restore(self, path: Path) -> Path | None:
+        """Replace the database with a backup that passes the integrity check; the current database is kept
+        as a backup first. Schema upgrades run afterwards, so an older backup works too. Returns where the
+        previous database was kept. Services built before must be rebuilt (profile ids may differ)."""
+        if not path.is_file():
+            raise NotFound(f"no backup file at {path}")
+        self.db.dispose()  # pooled connections would keep reading the old pages
+        kept = restore_database(path, self.db.path, self.backup_dir, self.clock())
+        upgrade(self.db, self.backup_dir)
+        return kept
