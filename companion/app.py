@@ -66,6 +66,14 @@ def open_services(paths: AppPaths) -> Services:
     return build_services(db, resource_path("gifts.json"))
 
 
+def _open_for_gui(paths: AppPaths) -> Services:
+    """Runs on a worker thread while the start-up frame is painted: open the data, pre-import the window."""
+    services = open_services(paths)
+    import companion.ui.main_window  # noqa: F401  (its imports cost a few hundred ms; pay them off the GUI thread)
+
+    return services
+
+
 def run(argv: list[str]) -> int:
     install_excepthook()
     from companion import cli
@@ -127,25 +135,33 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
         already_open_message(paths.data, interactive=not self_test)
         return 1
     try:
-        try:
-            services = open_services(paths)
-        except Exception as exc:
-            log.exception("could not open the database")
+        # Paint the window's frame first, then load the database libraries and open the data off the GUI
+        # thread (about a second with SQLModel + Alembic); the main window replaces the frame when ready.
+        from companion.ui.startup import StartupShell, run_while_painting
+
+        shell = StartupShell(paths.data)
+        shell.show()
+        services, failure, finished = run_while_painting(lambda: _open_for_gui(paths), stop=shell.closed)
+        if failure is None and not finished:
+            log.info("closed while opening the data folder")
+            return 0
+        if failure is not None:
+            log.error("could not open the database", exc_info=failure)
             message = (
-                f"{APP_NAME} could not open its data in {paths.data}.\n\n{type(exc).__name__}: {exc}\n\n"
+                f"{APP_NAME} could not open its data in {paths.data}.\n\n{type(failure).__name__}: {failure}\n\n"
                 f"Nothing was changed. Details are in the log folder: {paths.logs}"
             )
             print(message, file=sys.stderr)
             if not self_test:
                 from PySide6.QtWidgets import QMessageBox
 
-                QMessageBox.critical(None, APP_NAME, message)
+                QMessageBox.critical(shell, APP_NAME, message)
             return 1
         from companion.ui.main_window import MainWindow
 
         window = MainWindow(services, paths.logs)
         _error_dialog[:] = [lambda exc: show_unexpected_error(window, exc, paths.logs)]
-        window.show()
+        shell.hand_over(window)
         if self_test:
             from companion.ui.selftest import run_self_test
 

@@ -1,0 +1,240 @@
+"""Start-up: a new process to the first painted main window, on a database holding 1,000,000 gifts, against a
+bare PySide6 window (the floor) started the same way in the same run. Goal (issue 8): median ratio ≤ 1.6×.
+
+Run from the repository root: `python -m bench.bench_startup [--runs N] [--gifts N] [--fresh]`.
+Each sample is its own process (interpreter start, imports, QApplication, window, first paint event); runs
+alternate floor / app so machine noise hits both. The OS file cache is warm (the same files start every run).
+A second row reports "ready": the window painted, services open, and the first page's data shown."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+# Nothing heavier than the stdlib above: the child processes import this module too, and whatever it imports
+# would be charged to both the floor and the app.
+
+PAINTED = "bench-painted"
+READY = "bench-ready"
+
+
+# ---- child side: runs inside the measured process ----------------------------------------------------------
+
+
+def _install_probe(app: object, wait_ready: bool) -> None:
+    """Print the wall time of the first paint of any top-level window; then (for the app) of readiness."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Probe(QObject):
+        painted = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if not self.painted and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow():
+                self.painted = True
+                print(PAINTED, time.time(), flush=True)
+                if not wait_ready:
+                    os._exit(0)
+                poll.start()
+            return False
+
+    def check_ready() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        for widget in QApplication.topLevelWidgets():
+            if _is_ready(widget):
+                print(READY, time.time(), flush=True)
+                os._exit(0)
+
+    probe = Probe(app)  # type: ignore[arg-type]
+    poll = QTimer(probe)
+    poll.setInterval(20)
+    poll.timeout.connect(check_ready)
+    app.installEventFilter(probe)  # type: ignore[attr-defined]
+
+
+def _is_ready(widget: object) -> bool:
+    """The main window is up with services and has nothing loading (its first page shows real data)."""
+    tasks = getattr(widget, "tasks", None)
+    return (
+        getattr(widget, "services", None) is not None
+        and tasks is not None
+        and getattr(widget, "isVisible", lambda: False)()
+        and tasks.pending == 0
+        and bool(getattr(widget, "_built", None))
+    )
+
+
+def child_floor() -> None:
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(["floor"])
+    _install_probe(app, wait_ready=False)
+    window = QMainWindow()
+    window.setWindowTitle("floor")
+    window.setCentralWidget(QLabel("A bare PySide6 window"))
+    window.resize(1200, 760)
+    window.show()
+    app.exec()
+
+
+def child_app(data_dir: str) -> None:
+    import companion.ui.application as application
+
+    create = application.create_application
+
+    def create_and_probe() -> object:
+        app = create()
+        _install_probe(app, wait_ready=True)
+        return app
+
+    application.create_application = create_and_probe  # type: ignore[assignment]
+    from companion.app import run
+
+    sys.exit(run(["--data-dir", data_dir]))
+
+
+# ---- parent side ---------------------------------------------------------------------------------------------
+
+
+def make_database(data_dir: str, gifts: int) -> None:
+    """A data folder whose database holds `gifts` gift events over realistic streams (raw sqlite3 bulk insert)."""
+    import random
+    import sqlite3
+    from pathlib import Path
+
+    from companion.paths import app_paths, resource_path
+    from companion.services import build_services
+    from companion.store.db import open_database
+
+    paths = app_paths(data_dir).create()
+    db = open_database(paths.database, paths.backups)
+    services = build_services(db, resource_path("gifts.json"))
+    profile = services.profile_id
+    catalog = [(g.id, g.name, g.coins) for g in services.catalog.all()]
+    db.dispose()
+
+    rng = random.Random(8)
+    senders = [f"fan_{n:05d}" for n in range(5000)]
+    per_stream = 500
+    start_ms = 1_700_000_000_000
+    con = sqlite3.connect(Path(paths.database))
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        with con:
+            streams = []
+            for n in range(max(1, gifts // per_stream)):
+                began = start_ms + n * 86_400_000
+                streams.append((profile, f"Stream {n + 1}", began, began + 3 * 3_600_000, "", ))
+            con.executemany(
+                "INSERT INTO stream(profile_id, title, started_at, ended_at, notes) VALUES (?, ?, ?, ?, ?)", streams
+            )
+            ids = [r[0] for r in con.execute("SELECT id, started_at FROM stream ORDER BY started_at")]
+
+            def rows():  # type: ignore[no-untyped-def]
+                for i in range(gifts):
+                    stream_index = min(i // per_stream, len(ids) - 1)
+                    gift_id, name, coins = catalog[rng.randrange(len(catalog))]
+                    count = rng.randint(1, 5)
+                    at = start_ms + stream_index * 86_400_000 + (i % per_stream) * 20_000
+                    yield (profile, ids[stream_index], at, senders[rng.randrange(len(senders))], gift_id, name,
+                           coins, count, coins * count, "csv", f"bench:{i}")
+
+            con.executemany(
+                "INSERT INTO gift_event(profile_id, stream_id, received_at, sender, gift_type_id, gift_name,"
+                " coins_each, count, diamonds, source, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows(),
+            )
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("ANALYZE")
+    finally:
+        con.close()
+
+
+def _gift_count(data_dir: str) -> int:
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(data_dir) / "companion.sqlite3"
+    if not path.exists():
+        return -1
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("SELECT count(*) FROM gift_event").fetchone()[0])
+    except sqlite3.Error:
+        return -1
+    finally:
+        con.close()
+
+
+def _start(kind: str, data_dir: str, env: dict[str, str]) -> dict[str, float]:
+    """One cold start in a new process: seconds from spawn to each mark the child printed."""
+    import subprocess
+
+    args = [sys.executable, "-m", "bench.bench_startup", "--child", kind, data_dir]
+    started = time.time()
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
+    marks = {}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] in (PAINTED, READY):
+            marks[parts[0]] = float(parts[1]) - started
+    if PAINTED not in marks:
+        raise RuntimeError(f"{kind} start never painted (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return marks
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+    import tempfile
+    from pathlib import Path
+
+    from bench.harness import ROOT, Result, Row, command_line
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=7, help="starts of each kind (median taken; default 7)")
+    parser.add_argument("--gifts", type=int, default=1_000_000, help="gift events in the database")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the cached database")
+    args = parser.parse_args(argv)
+
+    cache = Path(tempfile.gettempdir()) / f"companion-bench-startup-{args.gifts}"
+    if args.fresh or _gift_count(str(cache)) != args.gifts:
+        import shutil
+
+        shutil.rmtree(cache, ignore_errors=True)
+        print(f"building a database with {args.gifts:,} gifts in {cache} …", flush=True)
+        began = time.perf_counter()
+        make_database(str(cache), args.gifts)
+        print(f"  built in {time.perf_counter() - began:.1f} s", flush=True)
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": os.environ.get("LANG", "C.UTF-8")}
+    env.pop("COMPANION_DATA_DIR", None)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _start("floor", str(cache), env)  # one warm-up of each: the OS file cache, .pyc files
+    _start("app", str(cache), env)
+    floor: list[float] = []
+    painted: list[float] = []
+    ready: list[float] = []
+    for _ in range(args.runs):
+        floor.append(_start("floor", str(cache), env)[PAINTED])
+        marks = _start("app", str(cache), env)
+        painted.append(marks[PAINTED])
+        ready.append(marks.get(READY, float("nan")))
+    platform = env.get("QT_QPA_PLATFORM") or "xcb"
+    result = Result("startup", command_line())
+    note = f"{args.gifts:,} gifts; Qt platform {platform}"
+    result.rows.append(Row("start-up to first painted window", painted, floor, 1.6, "bare PySide6 window", note))
+    result.rows.append(Row("start-up to data shown (ready)", ready, floor, None, "bare PySide6 window", note))
+    result.report()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--child":
+        if sys.argv[2] == "floor":
+            child_floor()
+        else:
+            child_app(sys.argv[3])
+        sys.exit(3)  # the probe exits the process once it has measured; getting here means it never did
+    sys.exit(main(sys.argv[1:]))

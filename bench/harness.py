@@ -1,0 +1,169 @@
+"""Shared bench helpers: median of N timed runs, the ratio against a floor, machine facts, a result table.
+
+A bench measures the app's path and a floor (raw sqlite3, a bare Qt window, ...) in the same run, on the same
+machine, and reports `median(app) / median(floor)` against the issue's goal. Noisy 2-core machines make absolute
+seconds meaningless from one run to the next; the ratio is what the docs record."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Where each bench writes its result table (JSON + text); `python -m bench` collects them.
+RESULTS_DIR = ROOT / "bench" / "results"
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one call of `fn` takes (perf_counter)."""
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def median_of(fn: Callable[[], float], runs: int) -> tuple[float, list[float]]:
+    """Call `fn` (which returns one measured duration in seconds) `runs` times: the median and every sample."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    samples = [fn() for _ in range(runs)]
+    return statistics.median(samples), samples
+
+
+def interleaved(measures: dict[str, Callable[[], float]], runs: int) -> dict[str, list[float]]:
+    """Run each measure `runs` times, alternating between them (A B A B ...) so that a noisy neighbour or a
+    warming disk cache hurts app and floor alike rather than whichever happened to run second."""
+    samples: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(runs):
+        for name, measure in measures.items():
+            samples[name].append(measure())
+    return samples
+
+
+@dataclass
+class Row:
+    """One line of a result table: the app's path against its floor."""
+
+    name: str
+    app: list[float]
+    floor: list[float]
+    goal: float | None  # the issue's target ratio (app / floor at most this); None: measured, no goal
+    floor_name: str = "floor"
+    note: str = ""
+
+    @property
+    def app_median(self) -> float:
+        return statistics.median(self.app)
+
+    @property
+    def floor_median(self) -> float:
+        return statistics.median(self.floor)
+
+    @property
+    def ratio(self) -> float:
+        return self.app_median / self.floor_median if self.floor_median > 0 else float("inf")
+
+    @property
+    def verdict(self) -> str:
+        if self.goal is None:
+            return "measured"
+        return "meets goal" if self.ratio <= self.goal else "MISSES goal"
+
+
+@dataclass
+class Result:
+    """A bench's whole output: its rows plus where and how they were measured."""
+
+    bench: str
+    command: str
+    rows: list[Row] = field(default_factory=list)
+    machine: dict[str, str] = field(default_factory=lambda: machine_info())
+    when: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+
+    def table(self) -> str:
+        return format_table(self.rows)
+
+    def save(self, folder: Path = RESULTS_DIR) -> Path:
+        """Write `<bench>.json` (for `python -m bench`) and return its path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.bench}.json"
+        data = asdict(self)
+        for row, saved in zip(self.rows, data["rows"], strict=True):
+            saved.update(ratio=row.ratio, app_median=row.app_median, floor_median=row.floor_median)
+            saved.update(verdict=row.verdict)
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        return path
+
+    def report(self) -> None:
+        """Print the table with the machine and command, save it, and say where."""
+        print(f"{self.bench} — {self.when}")
+        print(f"machine: {describe_machine(self.machine)}")
+        print(f"command: {self.command}")
+        print(self.table())
+        print(f"saved {self.save().relative_to(ROOT)}")
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    """A Markdown table: name, floor median, app median, ratio, goal, verdict, runs."""
+    lines = [
+        "| benchmark | floor | floor median | app median | ratio | goal | verdict | runs |",
+        "|---|---|---:|---:|---:|---:|---|---:|",
+    ]
+    for row in rows:
+        goal = f"≤ {row.goal:g}×" if row.goal is not None else "—"
+        lines.append(
+            f"| {row.name} | {row.floor_name} | {_seconds(row.floor_median)} | {_seconds(row.app_median)} "
+            f"| {row.ratio:.2f}× | {goal} | {row.verdict} | {len(row.app)} |"
+        )
+    return "\n".join(lines)
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def machine_info() -> dict[str, str]:
+    """What the numbers were measured on: CPU, cores, OS, Python, SQLite, Qt (if importable cheaply)."""
+    info = {
+        "cpu": _cpu_model(),
+        "cores": str(os.cpu_count() or "?"),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    try:
+        from importlib.metadata import version
+
+        info["pyside6"] = version("pyside6-essentials")
+    except Exception:  # not installed as a distribution: leave it out
+        pass
+    return info
+
+
+def describe_machine(info: dict[str, str]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in info.items())
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def command_line() -> str:
+    """How this bench was started, to print beside its results."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    target = f"-m {spec.name}" if spec is not None else " ".join(sys.argv[:1])
+    return " ".join(["python", target, *sys.argv[1:]]).strip()
