@@ -24,4 +24,6 @@ class PageSpec(NamedTuple):
 
 PAGES: list[PageSpec] = [
     PageSpec("streams", "Streams", "companion.ui.pages.streams", "StreamsPage"),
+    PageSpec("gifts", "Gifts", "companion.ui.pages.gifts", "GiftsPage"),
+    PageSpec("gifters", "Gifters", "companion.ui.pages.gifters", "GiftersPage"),
 ]

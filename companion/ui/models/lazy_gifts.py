@@ -1,0 +1,122 @@
+"""A gifts table for any number of gifts: the model holds only the ids of the filter, in order (an int64 array,
+8 bytes a gift), and fetches the rows a view paints in small pages kept in an LRU cache.
+
+Why fetching a page runs on the GUI thread: a page is at most `PAGE` rows by primary key (well under a
+millisecond at a million gifts, see bench/bench_gifts_page.py), and readers never wait on the writer under
+SQLite's WAL. Round-tripping each page through the worker would make rows flash empty while scrolling and
+queue behind long writes for no gain. The slow part — finding the ids of a filter and its totals — runs on the
+worker (`HistoryService.select` through `tasks.run`)."""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from companion.domain.models import GiftEvent
+from companion.ui.format import local_time, whole
+
+Index = QModelIndex | QPersistentModelIndex
+Fetch = Callable[[Sequence[int]], Mapping[int, GiftEvent]]
+
+TIME, STREAM, SENDER, GIFT, COUNT, COINS_EACH, DIAMONDS = range(7)
+#: Sort keys of HistoryService, one per column.
+SORT_KEYS = ("time", "stream", "sender", "gift", "count", "coins_each", "diamonds")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class LazyGiftModel(QAbstractTableModel):
+    HEADERS = ("Time", "Stream", "Sender", "Gift", "Count", "Coins each", "Diamonds")
+    NUMERIC = frozenset({COUNT, COINS_EACH, DIAMONDS})
+    PAGE = 100
+    CACHE_PAGES = 50  # ~5,000 rows: a few screens either way
+
+    #: The user asked for another order (column key, descending): the page re-queries the ids.
+    sort_requested = Signal(str, bool)
+
+    def __init__(self, fetch: Fetch, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._ids: array[int] = array("q")
+        self._titles: Mapping[int, str] = {}
+        self._pages: OrderedDict[int, list[GiftEvent | None]] = OrderedDict()
+        self.fetches = 0  # pages fetched so far (benchmarks and tests watch it)
+
+    def set_ids(self, ids: array[int], stream_titles: Mapping[int, str]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._titles = stream_titles
+        self._pages.clear()
+        self.endResetModel()
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def gift_at(self, row: int) -> GiftEvent | None:
+        """The gift on a row (fetched with its page if needed); None if it was deleted since the query."""
+        number = row // self.PAGE
+        page = self._pages.get(number)
+        if page is None:
+            chunk = self._ids[number * self.PAGE : (number + 1) * self.PAGE]
+            found = self._fetch(chunk)
+            page = [found.get(gift_id) for gift_id in chunk]
+            self.fetches += 1
+            self._pages[number] = page
+            if len(self._pages) > self.CACHE_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[row - number * self.PAGE]
+
+    @property
+    def cached_pages(self) -> int:
+        return len(self._pages)
+
+    # ---- Qt model ------------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
+            return _RIGHT
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column in self.NUMERIC else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        gift = self.gift_at(index.row())
+        if gift is None:
+            return "(deleted)" if column == GIFT else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return local_time(gift.received_at, with_date=True) if column == TIME else None
+        return self._display(gift, column)
+
+    def _display(self, gift: GiftEvent, column: int) -> str:
+        if column == TIME:
+            return local_time(gift.received_at, with_date=True)
+        if column == STREAM:
+            return self._titles.get(gift.stream_id, "") if gift.stream_id is not None else "—"
+        if column == SENDER:
+            return gift.sender or "anonymous"
+        if column == GIFT:
+            return gift.gift_name
+        return whole((gift.count, gift.coins_each, gift.diamonds)[column - COUNT])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_requested.emit(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)

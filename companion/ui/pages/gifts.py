@@ -1,0 +1,317 @@
+"""Gifts page: every gift ever logged or imported, filtered by dates, stream, sender and gift, sorted by any
+column, with what the filter adds up to. Smooth at a million gifts: see companion/ui/models/lazy_gifts.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.economics import share_percent_text
+from companion.domain.models import Stream
+from companion.services import Services
+from companion.services.history import NO_STREAM, GiftFilter, GiftSelection
+from companion.ui.format import local_short, money, whole
+from companion.ui.models.lazy_gifts import COUNT, GIFT, SENDER, SORT_KEYS, STREAM, TIME, LazyGiftModel
+from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.stat_card import StatCard
+
+PERIODS = ("All time", "Today", "Last 7 days", "Last 30 days", "This month", "Custom range")
+_COLUMN_WIDTHS = {TIME: 140, STREAM: 190, SENDER: 170, GIFT: 150, COUNT: 70}
+
+
+@dataclass(frozen=True)
+class _Lists:
+    streams: list[Stream]
+    senders: list[str]
+    gift_names: list[str]
+
+
+def period_range(period: str, today: date, first: date, last: date) -> tuple[date | None, date | None]:
+    """Local dates (both inclusive) of a period of the picker; the custom range uses `first`..`last`."""
+    if period == "Today":
+        return today, today
+    if period == "Last 7 days":
+        return today - timedelta(days=6), today
+    if period == "Last 30 days":
+        return today - timedelta(days=29), today
+    if period == "This month":
+        return today.replace(day=1), today
+    if period == "Custom range":
+        return first, last
+    return None, None
+
+
+class GiftsPage(QWidget):
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.services = services
+        self.tasks = tasks
+        self.selection: GiftSelection | None = None
+        self._generation = 0  # results of an older query are dropped
+        self._lists_loaded = False
+        self._sort = ("time", True)
+        self._titles: dict[int, str] = {}
+
+        title = QLabel("Gifts")
+        title.setObjectName("pageTitle")
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("muted")
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.status_label)
+
+        self.period_combo = QComboBox()
+        self.period_combo.addItems(PERIODS)
+        self.period_combo.setAccessibleName("Period")
+        today = QDate.currentDate()
+        self.from_edit = QDateEdit(today.addDays(-30))
+        self.to_edit = QDateEdit(today)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        self.stream_combo = QComboBox()
+        self.stream_combo.setAccessibleName("Stream")
+        self.stream_combo.setMinimumWidth(200)
+        self.stream_combo.addItem("All streams", None)
+        self.sender_edit = QLineEdit()
+        self.sender_edit.setPlaceholderText("Any sender")
+        self.sender_edit.setAccessibleName("Sender")
+        self.sender_edit.setClearButtonEnabled(True)
+        self._sender_names = QStringListModel(self)
+        completer = QCompleter(self._sender_names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.sender_edit.setCompleter(completer)
+        self.gift_combo = QComboBox()
+        self.gift_combo.setAccessibleName("Gift")
+        self.gift_combo.setMinimumWidth(150)
+        self.gift_combo.addItem("All gifts", None)
+        self.clear_button = QPushButton("Clear filters")
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for widget in (self.period_combo, self.from_edit, QLabel("to"), self.to_edit, self.stream_combo,
+                       self.sender_edit, self.gift_combo, self.clear_button):  # fmt: skip
+            filters.addWidget(widget)
+        filters.addStretch(1)
+
+        self.gifts_card = StatCard("gifts")
+        self.diamonds_card = StatCard("diamonds")
+        self.cash_card = StatCard("cash")
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in (self.diamonds_card, self.cash_card, self.gifts_card):
+            cards.addWidget(card)
+
+        self.model = LazyGiftModel(services.history.rows, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        rows = self.view.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure a million rows
+        rows.setDefaultSectionSize(28)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSortIndicator(TIME, Qt.SortOrder.DescendingOrder)
+        self.view.setSortingEnabled(True)
+        self.empty_label = QLabel("")
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(14)
+        layout.addLayout(heading)
+        layout.addLayout(filters)
+        layout.addLayout(cards)
+        layout.addWidget(self.stack, 1)
+
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self.apply_filter)
+        self.stream_combo.currentIndexChanged.connect(self.apply_filter)
+        self.gift_combo.currentIndexChanged.connect(self.apply_filter)
+        self.sender_edit.editingFinished.connect(self._sender_changed)
+        completer.activated.connect(self._sender_changed)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.model.sort_requested.connect(self._sort_requested)
+        self._last_sender = ""
+
+    # ---- page protocol -------------------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        if not self._lists_loaded:
+            self._load_lists()
+        else:
+            self.apply_filter()  # gifts may have been logged since
+
+    def data_changed(self) -> None:
+        self._lists_loaded = False
+        if self.isVisible():
+            self._load_lists()
+
+    # ---- filter --------------------------------------------------------------------------------------------
+
+    def current_filter(self) -> GiftFilter:
+        today = date.today()
+        first, last = period_range(
+            self.period_combo.currentText(), today, self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        )  # type: ignore[arg-type]
+        sender = self.sender_edit.text().strip()
+        return GiftFilter(
+            first=first,
+            last=last,
+            stream_id=self.stream_combo.currentData(),
+            sender=sender or None,
+            gift=self.gift_combo.currentData(),
+            sort=self._sort[0],
+            descending=self._sort[1],
+        )
+
+    @Slot()
+    def apply_filter(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        gift_filter = self.current_filter()
+        self.status_label.setText("Loading…")
+        self.tasks.run(
+            lambda: self.services.history.select(gift_filter),
+            lambda selection: self._show(selection, generation),
+            self._failed,
+        )
+
+    @Slot()
+    def clear_filters(self) -> None:
+        widgets = (self.period_combo, self.stream_combo, self.gift_combo, self.sender_edit)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.period_combo.setCurrentIndex(0)
+        self.stream_combo.setCurrentIndex(0)
+        self.gift_combo.setCurrentIndex(0)
+        self.sender_edit.clear()
+        self._last_sender = ""
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._period_changed()
+
+    @Slot()
+    def _period_changed(self) -> None:
+        custom = self.period_combo.currentText() == "Custom range"
+        self.from_edit.setEnabled(custom)
+        self.to_edit.setEnabled(custom)
+        self.apply_filter()
+
+    @Slot()
+    def _sender_changed(self) -> None:
+        sender = self.sender_edit.text().strip()
+        if sender != self._last_sender:
+            self._last_sender = sender
+            self.apply_filter()
+
+    @Slot(str, bool)
+    def _sort_requested(self, key: str, descending: bool) -> None:
+        if (key, descending) != self._sort:
+            self._sort = (key, descending)
+            self.apply_filter()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status_label.setText("")
+        self.tasks.report_error(exc)
+
+    # ---- results -------------------------------------------------------------------------------------------
+
+    def _load_lists(self) -> None:
+        services = self.services
+
+        def load() -> _Lists:
+            return _Lists(services.streams.recent(1_000_000), services.gifts.senders(), services.history.gift_names())
+
+        self.tasks.run(load, self._show_lists)
+
+    def _show_lists(self, lists: _Lists) -> None:
+        self._lists_loaded = True
+        self._titles = {s.id: s.title for s in lists.streams}
+        self._sender_names.setStringList(lists.senders)
+        chosen_stream, chosen_gift = self.stream_combo.currentData(), self.gift_combo.currentData()
+        for combo in (self.stream_combo, self.gift_combo):
+            combo.blockSignals(True)
+        self.stream_combo.clear()
+        self.stream_combo.addItem("All streams", None)
+        self.stream_combo.addItem("No stream", NO_STREAM)
+        for stream in lists.streams:
+            self.stream_combo.addItem(f"{stream.title} · {local_short(stream.started_at)}", stream.id)
+        self.gift_combo.clear()
+        self.gift_combo.addItem("All gifts", None)
+        for name in lists.gift_names:
+            self.gift_combo.addItem(name, name)
+        self.stream_combo.setCurrentIndex(max(0, self.stream_combo.findData(chosen_stream)))
+        self.gift_combo.setCurrentIndex(max(0, self.gift_combo.findData(chosen_gift)))
+        for combo in (self.stream_combo, self.gift_combo):
+            combo.blockSignals(False)
+        self.apply_filter()
+
+    def show_stream(self, stream_id: int) -> None:
+        """Filter to one stream (other pages link here)."""
+        index = self.stream_combo.findData(stream_id)
+        if index >= 0:
+            self.stream_combo.setCurrentIndex(index)
+
+    def _show(self, selection: GiftSelection, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer filter is on its way
+        self.selection = selection
+        self.model.set_ids(selection.ids, self._titles)
+        column = SORT_KEYS.index(selection.filter.sort)
+        order = Qt.SortOrder.DescendingOrder if selection.filter.descending else Qt.SortOrder.AscendingOrder
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        totals = selection.totals
+        self.diamonds_card.set_value(whole(totals.diamonds))
+        self.cash_card.set_value(
+            money(selection.cash, selection.currency), f"cash at {share_percent_text(selection.share_bps)} % share"
+        )
+        self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
+        count = len(selection.ids)
+        self.status_label.setText(f"{whole(count)} gift{'s' if count != 1 else ''} shown")
+        if count:
+            self.stack.setCurrentWidget(self.view)
+            return
+        filtered = selection.filter != GiftFilter(sort=selection.filter.sort, descending=selection.filter.descending)
+        self.empty_label.setText(
+            "No gifts match these filters." if filtered else
+            "No gifts yet. Log them on the Streams page while you are live, or import a CSV (File → Import)."
+        )  # fmt: skip
+        self.stack.setCurrentWidget(self.empty_label)
