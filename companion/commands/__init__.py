@@ -5,6 +5,6 @@ Add a new group by writing a module here and listing it in `MODULES` (order = or
 
 from __future__ import annotations
 
-from companion.commands import gifts, summary
+from companion.commands import gifts, methods, summary
 
-MODULES = [gifts, summary]
+MODULES = [gifts, summary, methods]

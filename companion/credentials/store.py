@@ -139,9 +139,6 @@ class CredentialStore(ABC):
             found |= {u.split("/", 1)[0] for u in listed if u != INDEX_USER}
         return found
 
-    def has_any(self, service: str, ref: str, fields: Iterable[str]) -> bool:
-        return bool(self.get(service, ref, fields))
-
     # ---- the index -------------------------------------------------------------------------------------
 
     def _index(self, service: str) -> set[str]:
