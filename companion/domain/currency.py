@@ -1,0 +1,71 @@
+"""Display currencies: offline exchange rates (units per US dollar, dated) and conversion after the USD total."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from companion.domain.errors import ValidationError
+from companion.domain.money import MINOR_UNITS, quantize
+
+BASE_CURRENCY = "USD"
+#: Far above any real rate (IDR, VND, IRR are in the tens of thousands) and far below any typo's reach.
+MAX_RATE = Decimal("1000000000")
+
+
+@dataclass(frozen=True)
+class ExchangeRate:
+    """`per_usd` units of `currency` buy one US dollar, as the user noted it on `as_of`."""
+
+    currency: str
+    per_usd: Decimal
+    as_of: date
+
+
+def check_currency(code: str) -> str:
+    """An ISO 4217 code the app knows the minor units of, upper-cased."""
+    cleaned = str(code).strip().upper()
+    if cleaned not in MINOR_UNITS:
+        raise ValidationError(f"unknown currency '{str(code).strip()}' (use a code like EUR or JPY)", field="currency")
+    return cleaned
+
+
+def parse_rate(text: str | Decimal) -> Decimal:
+    """A rate typed by the user: a positive finite number ('0.92', '151.3'); zero, negatives and words refused."""
+    try:
+        rate = Decimal(text.strip().replace(",", ".") if isinstance(text, str) else text)
+    except InvalidOperation:
+        raise ValidationError(f"rate '{text}' is not a number (e.g. 0.92)", field="rate") from None
+    if not rate.is_finite() or rate <= 0:
+        raise ValidationError(f"rate must be more than 0 (got '{text}')", field="rate")
+    if rate > MAX_RATE:
+        raise ValidationError(f"rate '{text}' is implausibly large", field="rate")
+    return rate.normalize() if rate == rate.to_integral_value() else rate
+
+
+def convert_from_usd(amount_usd: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """A USD total in `currency` at `rate` units per dollar, rounded once, half-even, to its minor unit.
+    Call this on a USD total that is already rounded to the cent (the reported figure), never per gift."""
+    if currency == BASE_CURRENCY:
+        return quantize(amount_usd, BASE_CURRENCY)
+    return quantize(amount_usd * parse_rate(rate), check_currency(currency))
+
+
+def convert_to_usd(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """An amount in `currency` back to US dollars at `rate`, rounded once to the cent (goals set in EUR, say)."""
+    check_currency(currency)
+    if currency == BASE_CURRENCY:
+        return quantize(amount, BASE_CURRENCY)
+    return quantize(amount / parse_rate(rate), BASE_CURRENCY)
+
+
+def rate_on(rates: Iterable[ExchangeRate], currency: str, day: date) -> ExchangeRate | None:
+    """The newest rate for `currency` dated on or before `day`; failing that, its oldest one (a rate noted after
+    the day is a better guess than none). None when the currency has no rate at all."""
+    mine = sorted((r for r in rates if r.currency == currency), key=lambda r: r.as_of)
+    if not mine:
+        return None
+    earlier = [r for r in mine if r.as_of <= day]
+    return earlier[-1] if earlier else mine[0]
