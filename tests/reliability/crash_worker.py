@@ -1,0 +1,90 @@
+"""A pre-warmed process that forks one worker per crash trial, so a trial costs a fork, not an interpreter start.
+
+The test talks to it over stdin/stdout, one command a line:
+
+    import DATA_DIR FILE [FORMAT]  fork a worker that runs `companion --data-dir DATA_DIR gifts import FILE`
+    log DATA_DIR COUNT             fork a worker that logs COUNT gifts through `gifts add`, one commit each
+    quit
+
+It answers `pid <pid>` for each worker. A worker's own lines carry its pid: `out <pid> <what the CLI printed>`
+and `exit <pid> <code>` when it ended by itself. The test kills workers with SIGKILL at random moments; workers
+are reaped automatically (SIGCHLD ignored), so a gone pid means a gone process. POSIX only."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sys
+
+# Everything a worker needs, imported once here, before any fork (no database is opened in this process).
+import companion.app
+import companion.cli
+import companion.services
+import companion.services.gifts
+import companion.store.db
+from companion.paths import app_paths
+
+
+def _say(line: str) -> None:
+    os.write(1, (line + "\n").encode("utf-8"))  # one write per line: lines of several workers never interleave
+
+
+def _import(data_dir: str, file: str, fmt: str) -> int:
+    args = ["--data-dir", data_dir, "gifts", "import", file]
+    if fmt != "csv":
+        args += ["--format", fmt]
+    out = io.StringIO()
+    sys.stdout = out
+    try:
+        code = companion.app.run(args)
+    finally:
+        sys.stdout = sys.__stdout__
+    for line in out.getvalue().splitlines():
+        _say(f"out {os.getpid()} {line}")
+    return code
+
+
+def _log(data_dir: str, count: int) -> int:
+    paths = app_paths(data_dir)
+    services = companion.app.open_services(paths)
+    parser = companion.cli.build_parser()
+    for n in range(count):
+        args = parser.parse_args(
+            ["gifts", "add", "--gift", "Rose", "--count", str(1 + n % 7), "--sender", f"fan{n % 13}"]
+        )
+        out, err = io.StringIO(), io.StringIO()
+        code = companion.cli.run_command(args, services, out, err)
+        if code != 0:
+            _say(f"out {os.getpid()} failed: {err.getvalue().strip()}")
+            return code
+        _say(f"out {os.getpid()} {out.getvalue().strip()}")  # printed only after the commit returned
+    return 0
+
+
+def main() -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps workers: no zombies, pid gone = dead
+    for raw in sys.stdin:
+        command, *rest = raw.split()
+        if command == "quit":
+            return
+        if command == "ping":  # answered after every line already written by workers that are gone
+            _say("pong")
+            continue
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            code = 1
+            try:
+                if command == "import":
+                    code = _import(rest[0], rest[1], rest[2] if len(rest) > 2 else "csv")
+                elif command == "log":
+                    code = _log(rest[0], int(rest[1]))
+            finally:
+                _say(f"exit {os.getpid()} {code}")
+                os._exit(code)
+        _say(f"pid {pid}")
+
+
+if __name__ == "__main__":
+    main()

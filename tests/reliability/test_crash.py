@@ -1,0 +1,233 @@
+"""kill -9 at random moments: an import is all or nothing, every acknowledged gift survives, the file stays sound.
+
+Each trial forks a worker from a pre-warmed process (crash_worker.py) that runs the real command line
+(`gifts import`, `gifts add`) on its own copy of a database, and kills it with SIGKILL after a random delay.
+The default run does a few trials; `-m slow` does 200 of each (make test PYTEST_ARGS='-m slow')."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from companion.services import build_services
+from companion.store.db import open_database
+from tests.conftest import CATALOG, ROOT
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="crash trials fork workers (POSIX only)")
+
+FAST_TRIALS = 8
+SLOW_TRIALS = 200
+IMPORT_ROWS = 20_000
+TIMEOUT = 60.0
+
+
+class Workers:
+    """The pre-warmed forking process and what its workers printed, by pid."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+        env.pop("COMPANION_DATA_DIR", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.crash_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        self.replies: queue.Queue[str] = queue.Queue()
+        self.output: dict[int, list[str]] = {}
+        self.exits: dict[int, int] = {}
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            kind, _, rest = line.rstrip("\n").partition(" ")
+            if kind == "out":
+                pid, _, text = rest.partition(" ")
+                self.output.setdefault(int(pid), []).append(text)
+            elif kind == "exit":
+                pid, _, code = rest.partition(" ")
+                self.exits[int(pid)] = int(code)
+            else:
+                self.replies.put(line.rstrip("\n"))
+
+    def _ask(self, command: str) -> str:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self.replies.get(timeout=TIMEOUT)
+
+    def start(self, command: str) -> int:
+        reply = self._ask(command)
+        assert reply.startswith("pid "), reply
+        return int(reply.split()[1])
+
+    def kill_after(self, pid: int, delay: float) -> None:
+        """SIGKILL `pid` after `delay` seconds (unless it ended first) and wait until it is gone."""
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and pid not in self.exits:
+            time.sleep(min(0.002, max(0.0, deadline - time.monotonic())))
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        gone_by = time.monotonic() + TIMEOUT
+        while _alive(pid):
+            assert time.monotonic() < gone_by, f"worker {pid} did not die"
+            time.sleep(0.001)
+        assert self._ask("ping") == "pong"  # everything the worker wrote before dying has been read now
+
+    def wait(self, pid: int) -> int:
+        gone_by = time.monotonic() + TIMEOUT
+        while pid not in self.exits:
+            assert time.monotonic() < gone_by, f"worker {pid} did not finish"
+            time.sleep(0.005)
+        return self.exits[pid]
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write("quit\n")
+        self.process.stdin.flush()
+        self.process.wait(timeout=TIMEOUT)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[Workers]:
+    pool = Workers()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with the default profile and the catalog, closed (no WAL), to copy per trial."""
+    folder = tmp_path_factory.mktemp("template")
+    db = open_database(folder / "companion.sqlite3", folder / "backups")
+    build_services(db, CATALOG)
+    db.dispose()
+    assert not (folder / "companion.sqlite3-wal").exists()
+    return folder / "companion.sqlite3"
+
+
+def _data_dir(template: Path, root: Path, trial: int) -> Path:
+    folder = root / f"trial-{trial}"
+    folder.mkdir()
+    shutil.copyfile(template, folder / "companion.sqlite3")
+    return folder
+
+
+def _write_csv(path: Path, rows: int) -> None:
+    gifts = ["Rose", "TikTok", "Finger Heart", "Doughnut", "Perfume"]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("received_at,sender,gift,coins_each,count,stream\n")
+        for n in range(rows):
+            day, second = divmod(n, 20_000)
+            out.write(
+                f"2026-10-{1 + day:02d}T{18 + second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}+00:00,"
+                f"fan_{n % 997},{gifts[n % len(gifts)]},,{1 + n % 9},Night {1 + day}\n"
+            )
+
+
+def _check(path: Path) -> tuple[int, int]:
+    """(gift rows, diamonds) after `integrity_check` says ok."""
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        rows, diamonds = con.execute("SELECT count(*), coalesce(sum(diamonds), 0) FROM gift_event").fetchone()
+        return int(rows), int(diamonds)
+    finally:
+        con.close()
+
+
+def _import_trials(workers: Workers, template: Path, root: Path, trials: int) -> None:
+    big = root / "gifts.csv"
+    _write_csv(big, IMPORT_ROWS)
+    # One undisturbed import: what "all" looks like, and how long an import takes (the window to kill in).
+    reference = _data_dir(template, root, -1)
+    started = time.monotonic()
+    pid = workers.start(f"import {reference} {big}")
+    assert workers.wait(pid) == 0, workers.output.get(pid)
+    duration = time.monotonic() - started
+    full = _check(reference / "companion.sqlite3")
+    assert full[0] == IMPORT_ROWS
+    rng = random.Random(os.environ.get("CRASH_SEED", "8"))
+    outcomes = {"none": 0, "all": 0}
+    for trial in range(trials):
+        folder = _data_dir(template, root, trial)
+        pid = workers.start(f"import {folder} {big}")
+        workers.kill_after(pid, rng.uniform(0, duration))
+        state = _check(folder / "companion.sqlite3")
+        acknowledged = any("imported" in line for line in workers.output.get(pid, []))
+        assert state in ((0, 0), full), f"trial {trial}: partial import {state}, expected none or {full}"
+        if acknowledged:
+            assert state == full, f"trial {trial}: the import said it finished, but the rows are not all there"
+        outcomes["all" if state == full else "none"] += 1
+        shutil.rmtree(folder)
+    print(f"import: {trials} trials killed within {duration:.2f} s: {outcomes}")  # shown with -s / -rP
+    assert outcomes["none"] > 0, f"no trial was killed before the commit ({outcomes}): the test proved nothing"
+
+
+def _log_trials(workers: Workers, template: Path, root: Path, trials: int) -> None:
+    rng = random.Random(os.environ.get("CRASH_SEED", "8"))
+    acknowledged = 0
+    for trial in range(trials):
+        folder = _data_dir(template, root, trial)
+        pid = workers.start(f"log {folder} 100000")
+        workers.kill_after(pid, rng.uniform(0.05, 1.0))
+        acked = [int(m.group(1)) for line in workers.output.get(pid, []) if (m := re.search(r"gift id (\d+)", line))]
+        assert pid not in workers.exits, "the worker logged every gift before the kill: lengthen the run"
+        con = sqlite3.connect(folder / "companion.sqlite3")
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            stored = {r[0] for r in con.execute("SELECT id FROM gift_event")}
+            bad = con.execute("SELECT count(*) FROM gift_event WHERE diamonds != coins_each * count").fetchone()[0]
+        finally:
+            con.close()
+        assert set(acked) <= stored, f"trial {trial}: acknowledged gifts lost: {sorted(set(acked) - stored)[:10]}"
+        assert len(stored) - len(acked) <= 1, "more than the one gift in flight was stored without acknowledgement"
+        assert bad == 0
+        acknowledged += len(acked)
+        shutil.rmtree(folder)
+    print(f"gift logging: {trials} trials, {acknowledged} acknowledged gifts, all stored")
+
+
+def test_killed_import_is_all_or_nothing(workers: Workers, template: Path, tmp_path: Path) -> None:
+    _import_trials(workers, template, tmp_path, FAST_TRIALS)
+
+
+def test_every_acknowledged_gift_survives_a_kill(workers: Workers, template: Path, tmp_path: Path) -> None:
+    _log_trials(workers, template, tmp_path, FAST_TRIALS)
+
+
+@pytest.mark.slow
+def test_killed_import_is_all_or_nothing_200_trials(workers: Workers, template: Path, tmp_path: Path) -> None:
+    _import_trials(workers, template, tmp_path, SLOW_TRIALS)
+
+
+@pytest.mark.slow
+def test_every_acknowledged_gift_survives_200_kills(workers: Workers, template: Path, tmp_path: Path) -> None:
+    _log_trials(workers, template, tmp_path, SLOW_TRIALS)
