@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from companion.services import Services
 from companion.ui.main_window import MainWindow
+from companion.ui.models.streams_table import DIAMONDS
 from tests.ui.conftest import wait_idle
 
 
@@ -123,7 +124,7 @@ def test_end_stream_keeps_it_in_history(qtbot: QtBot, window: MainWindow, gui_se
     assert not page.detail.picker_box.isVisible()
     assert page.detail.diamonds_card.value_label.text() == "20"
     assert "lasted" in page.detail.when_label.text()
-    assert page.streams_model.index(0, 2).data() == "20"
+    assert page.streams_model.index(0, DIAMONDS).data() == "20"
 
 
 def test_selecting_a_past_stream_shows_its_gifts(qtbot: QtBot, window: MainWindow) -> None:

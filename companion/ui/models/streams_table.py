@@ -1,4 +1,4 @@
-"""Table model of streams with what each earned: title, start, diamonds."""
+"""Table model of streams with what each earned: title, start, duration, gifts, diamonds, cash, diamonds/hour."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from PySide6.QtGui import QColor
 
 from companion.domain.timeutil import format_duration, utc_now
 from companion.services.tracking import StreamOverview
-from companion.ui.format import local_day, local_short, whole
+from companion.ui.format import local_day, local_short, money, whole
 from companion.ui.models.base import RecordTableModel
 
-TITLE, STARTED, DIAMONDS = range(3)
+TITLE, STARTED, DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR = range(7)
 
 
 class StreamTableModel(RecordTableModel[StreamOverview]):
-    HEADERS = ("Stream", "Started", "Diamonds")
-    NUMERIC = frozenset({DIAMONDS})
+    HEADERS = ("Stream", "Started", "Duration", "Gifts", "Diamonds", "Cash", "Diamonds / hour")
+    NUMERIC = frozenset({DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR})
 
     def row_of(self, stream_id: int) -> int | None:
         return next((i for i, o in enumerate(self.records()) if o.stream.id == stream_id), None)
@@ -28,13 +28,22 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
             return f"● {stream.title}" if stream.is_live else stream.title
         if column == STARTED:
             return local_short(stream.started_at)
-        return whole(overview.totals.diamonds)
+        if column == DURATION:
+            return "live" if stream.is_live else format_duration(stream.duration(utc_now()))
+        if column == GIFTS:
+            return whole(overview.totals.gifts)
+        if column == DIAMONDS:
+            return whole(overview.totals.diamonds)
+        if column == CASH:
+            return money(overview.cash, overview.currency)
+        return "–" if overview.per_hour is None else whole(overview.per_hour)
 
     def extra(self, overview: StreamOverview, column: int, role: int) -> Any:
         stream = overview.stream
-        if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column == TITLE:
+        if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column in (TITLE, DURATION):
             return QColor("#fe2c55")
         if role == Qt.ItemDataRole.ToolTipRole:
             length = "live now" if stream.is_live else f"lasted {format_duration(stream.duration(utc_now()))}"
-            return f"{stream.title}\n{local_day(stream.started_at)} · {length}"
+            per_hour = "" if overview.per_hour is None else f"\n{whole(overview.per_hour)} diamonds per live hour"
+            return f"{stream.title}\n{local_day(stream.started_at)} · {length}{per_hour}"
         return None

@@ -1,4 +1,5 @@
-"""Streams page: go live with a running timer, log gifts into the stream, see what each stream earned."""
+"""Streams page: go live with a running timer, log gifts into the stream (here or in live mode), see what each
+stream earned, edit or delete past streams."""
 
 from __future__ import annotations
 
@@ -25,9 +26,12 @@ from companion.domain.models import CatalogGift, GiftEvent, Stream
 from companion.domain.timeutil import format_duration, utc_now
 from companion.services import Services
 from companion.services.reports import Summary
-from companion.services.tracking import StreamOverview
-from companion.ui.models.streams_table import StreamTableModel
+from companion.services.tracking import StreamEdit, StreamOverview
+from companion.ui.dialogs.edit_stream import EditStreamDialog, ask_delete
+from companion.ui.live_panel import LivePanel
+from companion.ui.models.streams_table import TITLE, StreamTableModel
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.gift_logger import GiftLogger
 from companion.ui.widgets.stream_detail import StreamDetail
 
 log = logging.getLogger(__name__)
@@ -62,9 +66,10 @@ class StreamsPage(QWidget):
         self.tasks = tasks
         self.live: Stream | None = None
         self.selected_id: int | None = None
-        self.last_logged: GiftEvent | None = None
-        self._logs_in_flight = 0
-        self._undo_when_logged = False  # Ctrl+Z came while a gift was still being saved
+        self.logger = GiftLogger(services, tasks, self)
+        self.live_panel: LivePanel | None = None
+        self._catalog: list[CatalogGift] = []
+        self._senders: list[str] = []
         self._focus_picker = False
         self._lists_loaded = False
 
@@ -82,10 +87,14 @@ class StreamsPage(QWidget):
         self.timer_label.setObjectName("timer")
         self.end_button = QPushButton("End stream")
         self.end_button.setToolTip("Stop the timer and close this stream")
+        self.live_mode_button = QPushButton("Live mode")
+        self.live_mode_button.setToolTip("A compact window on top of your LIVE studio: favourites on 1–9 (Ctrl+L)")
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
-        for widget in (self.title_edit, self.go_live_button, self.live_badge, self.timer_label, self.end_button):
+        widgets = (self.title_edit, self.go_live_button, self.live_badge, self.timer_label, self.live_mode_button,
+                   self.end_button)  # fmt: skip
+        for widget in widgets:
             header.addWidget(widget)
 
         self.streams_model = StreamTableModel(self)
@@ -99,10 +108,10 @@ class StreamsPage(QWidget):
         self.streams_view.setAlternatingRowColors(True)
         stream_header = self.streams_view.horizontalHeader()
         stream_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        stream_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        stream_header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         stream_header.setMinimumSectionSize(70)
-        self.streams_view.setMinimumWidth(320)
-        self.streams_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.streams_view.setWordWrap(False)
+        self.streams_view.setMinimumHeight(150)
         self.streams_view.setVisible(False)  # shown once there are streams
 
         self.detail = StreamDetail()
@@ -121,12 +130,12 @@ class StreamsPage(QWidget):
         self.right.addWidget(self.welcome_box)
         self.right.addWidget(self.detail)
 
-        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.streams_view)
         splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
-        splitter.setSizes([380, 820])
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([260, 420])
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -142,9 +151,16 @@ class StreamsPage(QWidget):
         self.go_live_button.clicked.connect(self.go_live)
         self.title_edit.returnPressed.connect(self.go_live)
         self.end_button.clicked.connect(self.end_stream)
+        self.live_mode_button.clicked.connect(self.open_live_mode)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.open_live_mode)
         self.detail.picker.submitted.connect(self.log_gift)
         self.detail.undo_button.clicked.connect(self.undo_last)
         self.detail.picker.undo_requested.connect(self.undo_last)
+        self.detail.edit_button.clicked.connect(self.edit_selected)
+        self.detail.delete_button.clicked.connect(self.delete_selected)
+        self.logger.logged.connect(self._logged)
+        self.logger.undone.connect(self._undone)
+        self.logger.undo_available.connect(self._undo_available)
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_last)
         self.streams_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._show_live_state()
@@ -177,15 +193,23 @@ class StreamsPage(QWidget):
 
     def shutdown(self) -> None:
         self.clock_timer.stop()
+        if self.live_panel is not None:
+            self.live_panel.stop()
 
     def _show_overview(self, overview: _Overview, select: int | None) -> None:
         self.live = overview.live
         self.streams_model.set_rows(overview.streams)
         if overview.catalog is not None and overview.senders is not None:
+            self._catalog, self._senders = overview.catalog, overview.senders
             self.detail.picker.set_catalog(overview.catalog)
             self.detail.picker.set_senders(overview.senders)
             self._lists_loaded = True
         self._show_live_state()
+        if self.live_panel is not None and self.live_panel.isVisible():
+            if self.live is None:
+                self.live_panel.stop()
+            else:
+                self.live_panel.refresh()
         target = select or self.selected_id or (overview.live.id if overview.live else None)
         if target is None and overview.streams:
             target = overview.streams[0].stream.id
@@ -218,9 +242,8 @@ class StreamsPage(QWidget):
         if detail.stream.id != self.selected_id:
             return  # the user moved on while this was loading
         self.detail.show_stream(detail.stream, detail.gifts, detail.summary)
-        self.detail.undo_button.setEnabled(
-            self.last_logged is not None and self.last_logged.stream_id == detail.stream.id
-        )
+        last = self.logger.last
+        self.detail.undo_button.setEnabled(last is not None and last.stream_id == detail.stream.id)
         self.right.setCurrentWidget(self.detail)
         if detail.stream.is_live and self._focus_picker:
             self._focus_picker = False  # only right after going live: never pull focus while someone types
@@ -271,45 +294,89 @@ class StreamsPage(QWidget):
 
     @Slot(str, int, str)
     def log_gift(self, gift: str, count: int, sender: str) -> None:
-        if self.live is None:
-            return
-        stream_id = self.live.id
-        self._logs_in_flight += 1
-        self.tasks.run(
-            lambda: self.services.gifts.log(gift, count, sender, stream_id=stream_id),
-            self._logged,
-            self._log_failed,
-        )
+        if self.live is not None:
+            self.logger.log(gift, count, sender, self.live.id)
 
     def _logged(self, event: GiftEvent) -> None:
-        self._logs_in_flight -= 1
-        self.last_logged = event
         self.detail.picker.add_sender(event.sender)
+        if event.sender and event.sender not in self._senders:
+            self._senders.append(event.sender)
         self.refresh()
         self.changed.emit()
-        if self._undo_when_logged and self._logs_in_flight == 0:
-            self._undo_when_logged = False
-            self.undo_last()
-
-    def _log_failed(self, exc: BaseException) -> None:
-        self._logs_in_flight -= 1
-        self._undo_when_logged = False
-        self.tasks.report_error(exc)
 
     @Slot()
     def undo_last(self) -> None:
-        if self._logs_in_flight:
-            self._undo_when_logged = True  # undo the gift being saved, not the one before it
-            return
-        event = self.last_logged
-        if event is None:
-            return
-        self.last_logged = None
-        self.detail.undo_button.setEnabled(False)
-        self.tasks.run(lambda: self.services.gifts.undo(event.id), lambda _: self._undone(event))
+        self.logger.undo()
 
     def _undone(self, event: GiftEvent) -> None:
         self.refresh(select=event.stream_id)
+        self.changed.emit()
+
+    @Slot(bool)
+    def _undo_available(self, available: bool) -> None:
+        last = self.logger.last
+        self.detail.undo_button.setEnabled(available and last is not None and last.stream_id == self.selected_id)
+
+    @Slot()
+    def open_live_mode(self) -> None:
+        if self.live is None or not self._lists_loaded:
+            return
+        if self.live_panel is None:
+            self.live_panel = LivePanel(self.services, self.tasks, self.logger, self)
+        self.live_panel.start(self.live, self._catalog, self._senders)
+
+    # ---- editing -------------------------------------------------------------------------------------------
+
+    def _selected_overview(self) -> StreamOverview | None:
+        row = self.streams_model.row_of(self.selected_id) if self.selected_id is not None else None
+        return self.streams_model.record_at(row) if row is not None else None
+
+    @Slot()
+    def edit_selected(self) -> None:
+        overview = self._selected_overview()
+        if overview is None:
+            return
+        dialog = EditStreamDialog(overview.stream, self)
+        stream_id = overview.stream.id
+
+        def save(change: StreamEdit) -> None:
+            self.tasks.run(
+                lambda: self.services.streams.edit(stream_id, change),
+                lambda stream: self._edited(dialog, stream),
+                dialog.show_error,
+            )
+
+        dialog.submitted.connect(save)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.edit_dialog = dialog  # tests and screenshots reach the open dialog here
+
+    def _edited(self, dialog: EditStreamDialog, stream: Stream) -> None:
+        dialog.accept()
+        if self.live is not None and self.live.id == stream.id:
+            self.live = stream
+            if self.live_panel is not None:
+                self.live_panel.stream = stream
+                self.live_panel.title_label.setText(stream.title)
+        self.refresh(select=stream.id)
+        self.changed.emit()
+
+    @Slot()
+    def delete_selected(self) -> None:
+        overview = self._selected_overview()
+        if overview is None or overview.stream.is_live:
+            return
+        with_gifts = ask_delete(overview.stream, overview.totals.gifts, self)
+        if with_gifts is None:
+            return
+        stream_id = overview.stream.id
+        self.tasks.run(lambda: self.services.streams.delete(stream_id, with_gifts), lambda _: self._deleted(stream_id))
+
+    def _deleted(self, stream_id: int) -> None:
+        if self.logger.last is not None and self.logger.last.stream_id == stream_id:
+            self.logger.forget()
+        self.selected_id = None
+        self.refresh()
         self.changed.emit()
 
     def _action_failed(self, exc: BaseException) -> None:
@@ -325,6 +392,7 @@ class StreamsPage(QWidget):
         self.go_live_button.setEnabled(not live)
         self.live_badge.setVisible(live)
         self.timer_label.setVisible(live)
+        self.live_mode_button.setVisible(live)
         self.end_button.setVisible(live)
         self.end_button.setEnabled(live)
         if live:

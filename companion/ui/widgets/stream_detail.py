@@ -49,6 +49,13 @@ class StreamDetail(QWidget):
         self.undo_button.setToolTip("Remove the gift you logged last (Ctrl+Z)")
         self.undo_button.setEnabled(False)
         self.picker_box = self.picker
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setToolTip("Change the title, times, viewers, followers or notes")
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip("Delete this stream (you choose what happens to its gifts)")
+        self.notes_label = QLabel("")
+        self.notes_label.setObjectName("muted")
+        self.notes_label.setWordWrap(True)
 
         self.gifts_model = GiftTableModel(self)
         self.gifts_view = QTableView()
@@ -77,7 +84,10 @@ class StreamDetail(QWidget):
         heading.addStretch(1)
         heading.addWidget(self.when_label)
         heading.addWidget(self.undo_button)
+        heading.addWidget(self.edit_button)
+        heading.addWidget(self.delete_button)
         layout.addLayout(heading)
+        layout.addWidget(self.notes_label)
         layout.addLayout(cards)
         layout.addWidget(self.picker_box)
         layout.addWidget(self.gifts_stack, 1)
@@ -87,6 +97,15 @@ class StreamDetail(QWidget):
         duration = format_duration(stream.duration(utc_now()))
         state = "live now" if stream.is_live else f"lasted {duration}"
         self.when_label.setText(f"{local_day(stream.started_at)} · {state}")
+        audience = []
+        if stream.peak_viewers is not None:
+            audience.append(f"peak {whole(stream.peak_viewers)} viewers")
+        if stream.new_followers is not None:
+            audience.append(f"{whole(stream.new_followers)} new followers")
+        about = " · ".join([*audience, *([stream.notes.replace(chr(10), " ")] if stream.notes else [])])
+        self.notes_label.setText(about)
+        self.notes_label.setVisible(bool(about))
+        self.delete_button.setVisible(not stream.is_live)
         totals = summary.totals
         self.diamonds_card.set_value(whole(totals.diamonds))
         self.coins_card.set_value(whole(totals.coins))

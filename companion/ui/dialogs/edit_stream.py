@@ -1,0 +1,154 @@
+"""Edit a stream (title, times, peak viewers, new followers, notes) and ask how to delete one.
+
+The dialog only collects; the page saves through the service off the GUI thread and hands a refusal back with
+`show_error`, which names the field and keeps the dialog open with what was typed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, Signal, Slot
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.errors import ValidationError
+from companion.domain.models import Stream
+from companion.services.tracking import MAX_AUDIENCE, StreamEdit
+from companion.ui.format import whole
+
+_FORMAT = "yyyy-MM-dd HH:mm"
+
+
+def _qt_time(moment: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def _utc(edit: QDateTimeEdit) -> datetime:
+    return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)
+
+
+class EditStreamDialog(QDialog):
+    """Emits `submitted(StreamEdit)` on Save; the caller closes it with `accept()` once saved."""
+
+    submitted = Signal(object)
+
+    def __init__(self, stream: Stream, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stream = stream
+        self.setWindowTitle("Edit stream")
+        self.setMinimumWidth(440)
+        self.title_edit = QLineEdit(stream.title)
+        self.start_edit = QDateTimeEdit(_qt_time(stream.started_at))
+        self.end_edit = QDateTimeEdit(_qt_time(stream.ended_at or stream.started_at))
+        for edit in (self.start_edit, self.end_edit):
+            edit.setDisplayFormat(_FORMAT)
+            edit.setCalendarPopup(True)
+        self.end_edit.setEnabled(not stream.is_live)
+        self.end_edit.setToolTip("A live stream ends when you press “End stream”" if stream.is_live else "")
+        self.peak_edit = self._count_edit(stream.peak_viewers)
+        self.followers_edit = self._count_edit(stream.new_followers)
+        self.notes_edit = QPlainTextEdit(stream.notes)
+        self.notes_edit.setPlaceholderText("What happened, collabs, what to try next time…")
+        self.notes_edit.setFixedHeight(90)
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+
+        form = QFormLayout()
+        form.addRow("Title", self.title_edit)
+        form.addRow("Started", self.start_edit)
+        form.addRow("Ended", self.end_edit)
+        form.addRow("Peak viewers", self.peak_edit)
+        form.addRow("New followers", self.followers_edit)
+        form.addRow("Notes", self.notes_edit)
+        self.fields: dict[str, QWidget] = {
+            "title": self.title_edit, "started_at": self.start_edit, "ended_at": self.end_edit,
+            "peak_viewers": self.peak_edit, "new_followers": self.followers_edit, "notes": self.notes_edit,
+        }  # fmt: skip
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    @staticmethod
+    def _count_edit(value: int | None) -> QLineEdit:
+        edit = QLineEdit("" if value is None else str(value))
+        edit.setPlaceholderText("not noted")
+        edit.setValidator(QIntValidator(0, MAX_AUDIENCE))
+        return edit
+
+    def edit(self) -> StreamEdit:
+        peak, followers = self.peak_edit.text().strip(), self.followers_edit.text().strip()
+        return StreamEdit(
+            title=self.title_edit.text(),
+            started_at=_utc(self.start_edit),
+            ended_at=None if self.stream.is_live else _utc(self.end_edit),
+            peak_viewers=int(peak) if peak else None,
+            new_followers=int(followers) if followers else None,
+            notes=self.notes_edit.toPlainText(),
+        )
+
+    @Slot()
+    def submit(self) -> None:
+        self.error_label.setVisible(False)
+        self.buttons.setEnabled(False)
+        self.submitted.emit(self.edit())
+
+    def show_error(self, exc: BaseException) -> None:
+        """A refusal from the service: say it, put the cursor on the field, keep what was typed."""
+        self.buttons.setEnabled(True)
+        self.error_label.setText(str(exc))
+        self.error_label.setVisible(True)
+        field = self.fields.get(exc.field or "") if isinstance(exc, ValidationError) else None
+        if field is not None:
+            field.setFocus()
+
+
+def delete_question(stream: Stream, gifts: int, parent: QWidget | None = None) -> QMessageBox:
+    """The delete dialog: delete the gifts too, keep them without a stream, or cancel."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Delete stream")
+    box.setText(f"Delete the stream “{stream.title}”?")
+    if gifts:
+        box.setInformativeText(
+            f"It has {whole(gifts)} gift{'s' if gifts != 1 else ''}. Delete them too, or keep them: kept gifts stay "
+            "in every total and on the Gifts page, without a stream."
+        )
+        box.addButton(f"Delete stream and {whole(gifts)} gift{'s' if gifts != 1 else ''}",
+                      QMessageBox.ButtonRole.DestructiveRole)  # fmt: skip
+        box.addButton("Delete stream, keep gifts", QMessageBox.ButtonRole.AcceptRole)
+    else:
+        box.setInformativeText("It has no gifts.")
+        box.addButton("Delete stream", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
+def ask_delete(stream: Stream, gifts: int, parent: QWidget | None = None) -> bool | None:
+    """True: delete with its gifts; False: keep the gifts; None: cancelled."""
+    box = delete_question(stream, gifts, parent)
+    box.exec()
+    clicked = box.clickedButton()
+    role = box.buttonRole(clicked) if clicked is not None else QMessageBox.ButtonRole.RejectRole
+    if role == QMessageBox.ButtonRole.DestructiveRole:
+        return True
+    if role == QMessageBox.ButtonRole.AcceptRole:
+        return False
+    return None
