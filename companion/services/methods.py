@@ -22,6 +22,8 @@ from companion.store.repositories import ProfileRepo, SettingRepo
 
 log = logging.getLogger(__name__)
 
+LOCK_SETTING = "methods.lock_minutes"
+
 
 @dataclass(frozen=True)
 class Orphans:
@@ -91,6 +93,19 @@ class MethodService:
                 settings.set(key, found)
                 s.commit()
             return found
+
+    def lock_minutes(self) -> int:
+        """Idle minutes after which the Payment methods page locks itself; 0 = never."""
+        with self.db.session() as s:
+            value = SettingRepo(s).get(LOCK_SETTING)
+        return int(value) if value and value.isdigit() else 0
+
+    def set_lock_minutes(self, minutes: int) -> None:
+        if not 0 <= minutes <= 24 * 60:
+            raise ValidationError("must be between 0 (never) and 1440 minutes", "lock_minutes")
+        with self.db.session(write=True) as s:
+            SettingRepo(s).set(LOCK_SETTING, str(minutes))
+            s.commit()
 
     # ---- writing ------------------------------------------------------------------------------------------
 

@@ -26,4 +26,5 @@ PAGES: list[PageSpec] = [
     PageSpec("streams", "Streams", "companion.ui.pages.streams", "StreamsPage"),
     PageSpec("gifts", "Gifts", "companion.ui.pages.gifts", "GiftsPage"),
     PageSpec("gifters", "Gifters", "companion.ui.pages.gifters", "GiftersPage"),
+    PageSpec("methods", "Payment methods", "companion.ui.pages.methods", "MethodsPage"),
 ]
