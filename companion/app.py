@@ -159,13 +159,16 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
             return 1
         from companion.ui.main_window import MainWindow
 
+        if self_test:  # an error logged from here on fails the self-test; tracebacks go to stderr, not dialogs
+            from companion.ui.selftest import ErrorLog, run_self_test
+
+            with ErrorLog.attached() as errors:
+                window = MainWindow(services, paths.logs)
+                shell.hand_over(window)
+                return run_self_test(app, window, services, screenshot, errors)
         window = MainWindow(services, paths.logs)
         _error_dialog[:] = [lambda exc: show_unexpected_error(window, exc, paths.logs)]
         shell.hand_over(window)
-        if self_test:
-            from companion.ui.selftest import run_self_test
-
-            return run_self_test(app, window, services, screenshot)
         return app.exec()
     finally:
         _error_dialog.clear()

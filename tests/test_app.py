@@ -23,6 +23,7 @@ from companion.app import _excepthook, setup_logging
 from companion.paths import ENV_DATA_DIR, app_paths
 from companion.store.db import backup_database, current_revision, head_revision, open_database, upgrade
 from companion.store.tables import ProfileRow
+from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401  (the fixture)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TIMEOUT = 60
@@ -50,10 +51,17 @@ def companion(
 # --- self-test ------------------------------------------------------------------------------------------------
 
 
-def test_self_test_passes_and_saves_a_screenshot(tmp_path: Path) -> None:
+@pytest.fixture
+def keyring_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The self-test passes only with a secure keyring: runs that must pass get the private Secret Service."""
+    service: SecretService = request.getfixturevalue("secret_service")
+    return _env(**service.env)
+
+
+def test_self_test_passes_and_saves_a_screenshot(tmp_path: Path, keyring_env: dict[str, str]) -> None:
     data = tmp_path / "data"
     shot = tmp_path / "shot.png"
-    done = companion("--data-dir", str(data), "--self-test", "--screenshot", str(shot), cwd=tmp_path)
+    done = companion("--data-dir", str(data), "--self-test", "--screenshot", str(shot), env=keyring_env, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test passed" in done.stdout
     assert "keyring:" in done.stdout
@@ -94,7 +102,7 @@ def test_second_instance_is_refused(tmp_path: Path) -> None:
     assert "self-test passed" not in done.stdout
 
 
-def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
+def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path, keyring_env: dict[str, str]) -> None:
     paths = app_paths(tmp_path / "data").create()
     holder_code = (
         "import sys, time\n"
@@ -122,7 +130,7 @@ def test_stale_lock_of_a_killed_process_is_recovered(tmp_path: Path) -> None:
             holder.stdout.close()
     assert holder.returncode == -signal.SIGKILL
     assert paths.lock_file.exists()  # the dead owner left it behind
-    done = companion("--data-dir", str(paths.data), "--self-test", cwd=tmp_path)
+    done = companion("--data-dir", str(paths.data), "--self-test", env=keyring_env, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test passed" in done.stdout
 
@@ -141,8 +149,8 @@ def test_without_a_display_the_gui_explains_and_exits(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the no-display fallback is for Linux")
-def test_self_test_without_a_display_falls_back_to_offscreen(tmp_path: Path) -> None:
-    env = _env()
+def test_self_test_without_a_display_falls_back_to_offscreen(tmp_path: Path, keyring_env: dict[str, str]) -> None:
+    env = dict(keyring_env)
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         env.pop(name, None)
     done = companion("--data-dir", str(tmp_path / "data"), "--self-test", env=env, cwd=tmp_path)
