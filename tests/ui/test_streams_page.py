@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from companion.services import Services
+from companion.ui.dialogs.edit_stream import delete_question
 from companion.ui.main_window import MainWindow
-from companion.ui.models.streams_table import DIAMONDS
+from companion.ui.models.streams_table import DIAMONDS, PER_HOUR
+from companion.ui.pages import streams as streams_module
 from tests.ui.conftest import wait_idle
 
 
@@ -181,3 +183,93 @@ def test_a_finished_save_does_not_pull_focus_from_the_sender_field(qtbot: QtBot,
     wait_idle(qtbot, window)
     assert picker.sender_edit.hasFocus()
     assert picker.sender_edit.text() == "next_sen"
+
+
+# ---- streams table, editing and deleting ------------------------------------------------------------------
+
+
+def _past_stream(qtbot: QtBot, win: MainWindow, title: str = "Past") -> None:
+    go_live(qtbot, win, title)
+    log_gift(qtbot, win, "Rose", 3, "amy")
+    qtbot.mouseClick(win.streams_page.end_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+
+
+def test_streams_table_shows_duration_gifts_cash_and_rate(qtbot: QtBot, window: MainWindow) -> None:
+    _past_stream(qtbot, window)
+    model = window.streams_page.streams_model
+    assert model.headerData(PER_HOUR, Qt.Orientation.Horizontal) == "Diamonds / hour"
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert row[0] == "Past" and row[2].startswith("0:00:0") and row[3:6] == ["1", "3", "US$0.02"]
+    assert row[PER_HOUR] == "–"  # a stream of a few seconds has no meaningful hourly rate
+
+
+def test_edit_a_past_stream_in_the_dialog(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _past_stream(qtbot, window)
+    page = window.streams_page
+    qtbot.mouseClick(page.detail.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.edit_dialog
+    assert dialog.isVisible() and dialog.end_edit.isEnabled()
+    dialog.title_edit.selectAll()
+    qtbot.keyClicks(dialog.title_edit, "Renamed")
+    qtbot.keyClicks(dialog.peak_edit, "450")
+    qtbot.keyClicks(dialog.notes_edit, "collab with kai")
+    # an end before the start is refused in the dialog, which stays open with what was typed
+    dialog.end_edit.setDateTime(dialog.start_edit.dateTime().addSecs(-3600))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_idle(qtbot, window)
+    assert dialog.isVisible() and "ends before it starts" in dialog.error_label.text()
+    assert gui_services.streams.recent()[0].title == "Past"
+    ended = gui_services.streams.recent()[0].ended_at
+    dialog.end_edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(ended.timestamp())))  # type: ignore[union-attr]
+    dialog.start_edit.setDateTime(dialog.end_edit.dateTime().addSecs(-3600))
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_idle(qtbot, window)
+    assert closed == [QDialog.DialogCode.Accepted]
+    stream = gui_services.streams.recent()[0]
+    assert (stream.title, stream.peak_viewers, stream.notes) == ("Renamed", 450, "collab with kai")
+    assert page.streams_model.index(0, 0).data() == "Renamed"
+    assert page.streams_model.index(0, 2).data() == "1:00:00"
+    assert "peak 450 viewers" in page.detail.notes_label.text()
+
+
+def test_delete_asks_about_its_gifts_and_can_keep_them(
+    qtbot: QtBot, window: MainWindow, gui_services: Services, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    _past_stream(qtbot, window)
+    page = window.streams_page
+    box = delete_question(gui_services.streams.recent()[0], 1)
+    choices = sorted(b.text() for b in box.buttons())
+    assert choices == ["Cancel", "Delete stream and 1 gift", "Delete stream, keep gifts"]
+    asked: list[int] = []
+    monkeypatch.setattr(streams_module, "ask_delete", lambda stream, gifts, parent: asked.append(gifts) or False)
+    qtbot.mouseClick(page.detail.delete_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert asked == [1]
+    assert gui_services.streams.recent() == []
+    assert gui_services.reports.summary().totals.diamonds == 3  # the gift stays, without a stream
+    assert page.right.currentWidget() is page.welcome_box
+
+
+def test_delete_with_its_gifts_and_cancel(
+    qtbot: QtBot, window: MainWindow, gui_services: Services, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    _past_stream(qtbot, window)
+    page = window.streams_page
+    monkeypatch.setattr(streams_module, "ask_delete", lambda stream, gifts, parent: None)
+    qtbot.mouseClick(page.detail.delete_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert len(gui_services.streams.recent()) == 1
+    monkeypatch.setattr(streams_module, "ask_delete", lambda stream, gifts, parent: True)
+    qtbot.mouseClick(page.detail.delete_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert gui_services.streams.recent() == []
+    assert gui_services.reports.summary().totals.gifts == 0
+
+
+def test_the_live_stream_has_no_delete_button(qtbot: QtBot, window: MainWindow) -> None:
+    go_live(qtbot, window)
+    assert not window.streams_page.detail.delete_button.isVisible()
+    assert window.streams_page.detail.edit_button.isVisible()
