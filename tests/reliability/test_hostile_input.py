@@ -1,0 +1,390 @@
+"""Hostile input for the gift CSV: any text or bytes, odd encodings and line endings, broken quotes, a 1 GB file.
+
+Every input ends in good rows or per-row errors (line + field) or a clear refusal — never a crash — and an
+import either stores every row or none. The default run tries a few hundred generated inputs; `-m slow`
+tries over 10,000 and the 1 GB file (make test PYTEST_ARGS='-m slow')."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from companion.domain.economics import MAX_COINS, MAX_COUNT
+from companion.domain.errors import ImportRejected
+from companion.integrations.native_csv import COLUMNS, parse_native_csv_collecting, read_native_csv_collecting
+from companion.services import Services, build_services
+from companion.store.db import open_database
+from tests.conftest import CATALOG
+
+HEADER = ",".join(COLUMNS)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FIELDS = {*COLUMNS, "row", "header", "file"}
+
+# ---- generated rows: mostly plausible cells, some hostile, so the parser's deep paths are reached ---------
+
+hostile_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
+) | st.sampled_from(['"', '""', '"a', 'a"b', "\r", "\n", "\r\n", ",", "\x00", "\ufeff", "=1+2", " ", "\u202e"])
+instants = st.sampled_from(
+    ["2026-11-01T20:15:00+01:00", "2026-11-01T20:15:00Z", "2026-11-01 20:15", "2026-02-30T10:00:00+00:00",
+     "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-12:00", "2026-11-01T20:15:00.123456+05:45", "", "yesterday"]
+) | hostile_text  # fmt: skip
+counts = st.sampled_from(["1", "5", "0", "-1", str(MAX_COUNT), str(MAX_COUNT + 1), "1e3", "٣", "99999999999999999999"])
+coins = st.sampled_from(["", "1", "0", "-5", str(MAX_COINS), str(MAX_COINS + 1), "1.5", " 7 "])
+gifts = st.sampled_from(["Rose", "rose", "  Finger   Heart ", "TikTok", "Unknown thing", ""]) | hostile_text
+rows = st.tuples(instants, hostile_text, gifts, coins | hostile_text, counts | hostile_text, hostile_text)
+
+
+def _cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+
+
+@st.composite
+def csv_documents(draw: st.DrawFn) -> str:
+    """A header then rows; sometimes a cell too many or too few, raw unquoted junk, or blank lines."""
+    lines = [HEADER if draw(st.integers(0, 9)) else draw(hostile_text)]
+    for record in draw(st.lists(rows, max_size=12)):
+        cells = [_cell(c) for c in record]
+        shape = draw(st.integers(0, 12))
+        if shape == 0:
+            cells = cells[:-1]
+        elif shape == 1:
+            cells.append("extra")
+        elif shape == 2:
+            cells = [draw(hostile_text)]
+        elif shape == 3:
+            cells = [""]
+        lines.append(",".join(cells))
+    ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return ending.join(lines) + draw(st.sampled_from(["", ending]))
+
+
+def _check_parse(text: str) -> None:
+    """The parser's contract on one document: good rows and per-row errors, or a refusal — nothing else."""
+    try:
+        parsed, errors = parse_native_csv_collecting(io.StringIO(text, newline=""))
+    except ImportRejected as exc:
+        assert exc.errors and all(e.field in FIELDS for e in exc.errors)
+        return
+    for error in errors:
+        assert error.line >= 2 and error.field in FIELDS and error.message
+    for row in parsed:
+        assert row.received_at.utcoffset() is not None
+        assert 1 <= row.count <= MAX_COUNT
+        assert row.coins_each is None or 0 <= row.coins_each <= MAX_COINS
+        assert row.gift.strip() and row.key.startswith("csv:")
+    assert len({r.key for r in parsed}) == len(parsed)  # identities never collide inside one file
+
+
+@FAST
+@given(st.text())
+def test_csv_parser_survives_any_text(text: str) -> None:
+    _check_parse(text)
+
+
+@FAST
+@given(csv_documents())
+def test_csv_parser_gives_rows_or_per_row_errors(text: str) -> None:
+    _check_parse(text)
+
+
+def _known_utf16_crash(data: bytes) -> bool:
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        data.decode("utf-16")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _bytes_documents() -> st.SearchStrategy[bytes]:
+    prefixes = st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", HEADER.encode() + b"\n"])
+    return st.tuples(prefixes, st.binary(max_size=300)).map(lambda parts: parts[0] + parts[1])
+
+
+def _check_read(path: Path, data: bytes) -> None:
+    assume(not _known_utf16_crash(data))  # tracked by test_broken_utf16_is_refused_not_a_crash (strict xfail)
+    path.write_bytes(data)
+    try:
+        read_native_csv_collecting(path)
+    except ImportRejected as exc:
+        assert exc.errors and all(e.field in FIELDS for e in exc.errors)
+
+
+@FAST
+@given(_bytes_documents())
+def test_csv_reader_survives_any_bytes(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    _check_read(tmp_path_factory.mktemp("bytes") / "gifts.csv", data)
+
+
+# ---- the import as a whole: all rows or none -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """One database for many generated imports (hypothesis runs each example inside one test call)."""
+    folder = tmp_path_factory.mktemp("hostile-db")
+    db = open_database(folder / "companion.sqlite3", folder / "backups")
+    yield build_services(db, CATALOG)
+    db.dispose()
+
+
+def _snapshot(services: Services) -> tuple[int, int, int]:
+    con = sqlite3.connect(services.db.path)
+    try:
+        gifts, diamonds = con.execute("SELECT count(*), coalesce(sum(diamonds), 0) FROM gift_event").fetchone()
+        streams = con.execute("SELECT count(*) FROM stream").fetchone()[0]
+        return int(gifts), int(diamonds), int(streams)
+    finally:
+        con.close()
+
+
+def _check_import(services: Services, path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="")
+    before = _snapshot(services)
+    try:
+        result = services.gifts.import_csv(path)
+    except ImportRejected as exc:
+        assert exc.errors, "a refusal names at least one problem"
+        assert _snapshot(services) == before, "a refused import changed the database"
+        return
+    after = _snapshot(services)
+    assert after[0] - before[0] == result.added
+    assert after[2] - before[2] == result.streams_created
+
+
+@FAST
+@given(csv_documents())
+def test_generated_imports_store_all_rows_or_none(
+    shared: Services, tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    _check_import(shared, tmp_path_factory.mktemp("imp") / "gifts.csv", text)
+
+
+@pytest.mark.slow
+@SLOW
+@given(st.text())
+def test_csv_parser_survives_any_text_slow(text: str) -> None:
+    _check_parse(text)
+
+
+@pytest.mark.slow
+@SLOW
+@given(csv_documents())
+def test_csv_parser_gives_rows_or_per_row_errors_slow(text: str) -> None:
+    _check_parse(text)
+
+
+@pytest.mark.slow
+@SLOW
+@given(_bytes_documents())
+def test_csv_reader_survives_any_bytes_slow(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    _check_read(tmp_path_factory.mktemp("bytes") / "gifts.csv", data)
+
+
+@pytest.mark.slow
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_documents())
+def test_generated_imports_store_all_rows_or_none_slow(
+    shared: Services, tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    _check_import(shared, tmp_path_factory.mktemp("imp") / "gifts.csv", text)
+
+
+# ---- encodings, line endings, quotes ----------------------------------------------------------------------
+
+GOOD = (
+    f"{HEADER}\n"
+    "2026-11-01T20:15:00+01:00,Zoë,Rose,,5,Friday night\n"
+    "2026-11-01T20:16:30+01:00,mike,My custom gift,250,1,Friday night\n"
+)
+
+
+def _gift_rows(services: Services) -> list[tuple[str, str, int, int]]:
+    con = sqlite3.connect(services.db.path)
+    try:
+        return con.execute("SELECT sender, gift_name, count, diamonds FROM gift_event ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+EXPECTED = [("Zoë", "Rose", 5, 5), ("mike", "My custom gift", 1, 250)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        GOOD.encode("utf-8"),
+        b"\xef\xbb\xbf" + GOOD.encode("utf-8"),
+        GOOD.replace("\n", "\r\n").encode("utf-8"),
+        GOOD.replace("\n", "\r").encode("utf-8"),
+        GOOD.encode("utf-16"),  # with its byte-order mark
+        b"\xfe\xff" + GOOD.encode("utf-16-be"),
+        b"\xff\xfe" + GOOD.replace("\n", "\r\n").encode("utf-16-le"),
+    ],
+    ids=["utf8", "utf8-bom", "crlf", "cr", "utf16", "utf16-be", "utf16-le-crlf"],
+)
+def test_supported_encodings_and_line_endings_import_the_same_rows(
+    services: Services, tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "gifts.csv"
+    path.write_bytes(data)
+    result = services.gifts.import_csv(path)
+    assert result.added == 2
+    assert _gift_rows(services) == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "words"),
+    [
+        (GOOD.encode("latin-1"), 2, "UTF-8"),  # "Zoë" in Latin-1 on line 2
+        (GOOD.encode("utf-16-le"), 2, "UTF-8"),  # UTF-16 without a byte-order mark: not taken for UTF-8
+        (GOOD.replace(",Zoë,", ',"Zoë,').encode(), 2, "quote"),  # unterminated quote runs to the end of file
+        (GOOD.encode("cp1252").replace(b"\n", b"\r\n"), 2, "UTF-8"),
+        (b"", 1, "empty"),
+    ],
+    ids=["latin-1", "utf16-no-bom", "unterminated-quote", "windows-1252-crlf", "empty-file"],
+)
+def test_unsupported_or_broken_files_are_refused_naming_the_line(
+    services: Services, tmp_path: Path, data: bytes, line: int, words: str
+) -> None:
+    path = tmp_path / "gifts.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportRejected) as refused:
+        services.gifts.import_csv(path)
+    assert refused.value.errors[0].line == line
+    assert words.lower() in str(refused.value.errors[0]).lower()
+    assert "nothing was imported" in str(refused.value)
+    assert _gift_rows(services) == []
+
+
+def test_unterminated_quote_after_good_rows_imports_nothing(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "gifts.csv"
+    path.write_text(GOOD + '2026-11-01T20:17:00+01:00,"ann,Rose,,1,Friday night\n' + GOOD.split("\n", 1)[1])
+    with pytest.raises(ImportRejected) as refused:
+        services.gifts.import_csv(path)
+    assert [(e.line, e.field) for e in refused.value.errors] == [(4, "row")]
+    assert _gift_rows(services) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=UnicodeDecodeError,
+    reason="native_csv.decode() lets UnicodeDecodeError out for a UTF-16 byte-order mark followed by invalid "
+    "UTF-16 (an odd byte count, a lone surrogate): the CLI exits 1 'unexpected failure' instead of 2 with the line. "
+    "Fix proposed to the lead (catch it like the UTF-8 branch does); remove this marker when it lands.",
+)
+@pytest.mark.parametrize(
+    "data", [b"\xff\xfe\x00", b"\xff\xfe" + GOOD.encode("utf-16-le") + b"\x00", b"\xfe\xff\xd8\x00"]
+)
+def test_broken_utf16_is_refused_not_a_crash(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "gifts.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportRejected) as refused:
+        read_native_csv_collecting(path)
+    assert refused.value.errors[0].field == "file"
+
+
+# ---- a very large file: bounded memory, cancellable -------------------------------------------------------
+
+GIB = 1 << 30
+#: What an import of any size may use at its peak: the app itself is ~100 MB; a whole 1 GB file held in memory
+#: (bytes, then text, then a row object per line) is several times its size.
+MEMORY_BOUND = 600 * (1 << 20)
+
+
+def _write_big_csv(path: Path, size: int) -> int:
+    """Stream valid rows into `path` until it holds `size` bytes; returns the row count."""
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER + "\n")
+        written = 0
+        while written < size:
+            day = rows // 50_000
+            block = "".join(
+                f"2026-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:"
+                f"{n % 60:02d}+00:00,fan_{(rows + n) % 9973},Rose,,{1 + n % 9},Night {day}\n"
+                for n in range(50_000)
+            )
+            out.write(block)
+            written += len(block)
+            rows += 50_000
+    return rows
+
+
+@pytest.fixture(scope="module")
+def gigabyte_csv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+    path = tmp_path_factory.mktemp("big") / "gifts-1gb.csv"
+    rows = _write_big_csv(path, GIB)
+    yield path, rows
+    path.unlink()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="peak memory of a child via wait4 (POSIX)")
+def test_a_1gb_file_imports_or_is_refused_in_bounded_memory(gigabyte_csv: tuple[Path, int], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path, rows = gigabyte_csv
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "COMPANION_DATA_DIR"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "companion", "--data-dir", str(data), "gifts", "import", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    _, status, usage = os.wait4(child.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    stderr = child.stderr.read().decode() if child.stderr else ""
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    assert code in (0, 2), f"exit {code}: {stderr[-2000:]}"
+    con = sqlite3.connect(data / "companion.sqlite3")
+    try:
+        stored = con.execute("SELECT count(*) FROM gift_event").fetchone()[0]
+    finally:
+        con.close()
+    assert stored == (rows if code == 0 else 0)
+    if code == 2:
+        assert "nothing was imported" in stderr
+    assert peak <= MEMORY_BOUND, f"peak memory {peak / (1 << 20):,.0f} MB importing a 1 GB file (exit {code})"
+
+
+@pytest.mark.slow
+def test_a_1gb_import_can_be_cancelled_with_nothing_written(
+    gigabyte_csv: tuple[Path, int], services: Services
+) -> None:
+    import time
+
+    from companion.services.importing import ImportCancelled
+
+    path, _ = gigabyte_csv
+    cancel = threading.Event()
+    outcome: list[BaseException | object] = []
+
+    def work() -> None:
+        try:
+            outcome.append(services.gifts.import_csv(path, cancel=cancel))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    time.sleep(3.0)
+    asked = time.monotonic()
+    cancel.set()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    stopped_after = time.monotonic() - asked
+    assert len(outcome) == 1 and isinstance(outcome[0], ImportCancelled), outcome
+    assert stopped_after < 10, f"the import went on {stopped_after:.1f} s after cancel"
+    assert _gift_rows(services) == []
