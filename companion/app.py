@@ -63,7 +63,12 @@ def open_services(paths: AppPaths) -> Services:
     from companion.store.db import open_database
 
     db = open_database(paths.database, paths.backups)
-    return build_services(db, resource_path("gifts.json"))
+    services = build_services(db, resource_path("gifts.json"), backup_dir=paths.backups)
+    try:
+        services.backups.auto_backup_if_due()  # the daily backup; a failure must not keep the data closed
+    except Exception:
+        log.exception("the daily backup failed")
+    return services
 
 
 def _open_for_gui(paths: AppPaths) -> Services:
@@ -87,9 +92,21 @@ def run(argv: list[str]) -> int:
         return cli.EXIT_FAILED
     log.info("%s %s starting (%s)", APP_NAME, __version__, args.command or "gui")
     if args.command:
+        from companion.store.db import DatabaseDamaged
+
         try:
+            if not getattr(args, "needs_services", True):
+                # e.g. `backup restore`: must work when the database cannot be opened
+                args.paths = paths
+                return cli.run_command(args, None, sys.stdout, sys.stderr)  # type: ignore[arg-type]
             services = open_services(paths)
-            return cli.run_command(args, services, sys.stdout, sys.stderr)
+            try:
+                return cli.run_command(args, services, sys.stdout, sys.stderr)
+            finally:
+                services.db.dispose()  # closing checkpoints the WAL into the database file
+        except DatabaseDamaged as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return cli.EXIT_REFUSED
         except Exception as exc:
             log.exception("command failed")
             print(f"error: {exc} (details in {log_file})", file=sys.stderr)
@@ -142,6 +159,15 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
         shell = StartupShell(paths.data)
         shell.show()
         services, failure, finished = run_while_painting(lambda: _open_for_gui(paths), stop=shell.closed)
+        from companion.store.db import DatabaseDamaged
+
+        if isinstance(failure, DatabaseDamaged) and not self_test:
+            from companion.ui.damaged import offer_restore
+
+            print(failure, file=sys.stderr)
+            if not offer_restore(shell, failure, paths.backups):
+                return 1
+            services, failure, finished = run_while_painting(lambda: _open_for_gui(paths), stop=shell.closed)
         if failure is None and not finished:
             log.info("closed while opening the data folder")
             return 0

@@ -72,7 +72,7 @@ class BackupService:
         self.backup_dir = backup_dir
         self.clock = clock
 
-    def list(self) -> list[BackupInfo]:
+    def all(self) -> list[BackupInfo]:
         return list_backups(self.backup_dir)
 
     def create(self, reason: str = "manual") -> BackupInfo:
@@ -80,18 +80,18 @@ class BackupService:
         now = self.clock()
         path = backup_database(self.db.path, self.backup_dir / backup_name(now, reason))
         self.prune()
-        return next(b for b in self.list() if b.path == path)
+        return next(b for b in self.all() if b.path == path)
 
     def auto_backup_if_due(self) -> BackupInfo | None:
         """The daily backup: made on start when none was made today (the computer's local day)."""
         today = self.clock().astimezone().date()
-        if any(b.made_at.astimezone().date() == today for b in self.list() if not b.is_damaged_copy):
+        if any(b.made_at.astimezone().date() == today for b in self.all() if not b.is_damaged_copy):
             return None
         return self.create("auto")
 
     def prune(self) -> list[Path]:
-        removed = []
-        for backup in backups_to_prune(self.list(), self.clock()):
+        removed: list[Path] = []
+        for backup in backups_to_prune(self.all(), self.clock()):
             backup.path.unlink(missing_ok=True)
             removed.append(backup.path)
         return removed

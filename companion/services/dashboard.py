@@ -49,7 +49,9 @@ def cash_rate(s: Session, profile: Profile) -> CashRate:
     if found is None:
         return CashRate(profile.share_bps, "USD", Decimal(1), f"in US$: no {profile.currency} exchange rate entered")
     per_usd, as_of = found
-    return CashRate(profile.share_bps, profile.currency, D(per_usd), f"at {per_usd} {profile.currency} per US$ ({as_of})")
+    return CashRate(
+        profile.share_bps, profile.currency, D(per_usd), f"at {per_usd} {profile.currency} per US$ ({as_of})"
+    )
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,9 @@ class DashboardService:
                 periods.append(PeriodFigures(key, titles[key], diamonds, rate.cash(diamonds), seconds))
             all_diamonds = gifts.totals(self.profile_id).diamonds
             periods.append(
-                PeriodFigures("all", "All time", all_diamonds, rate.cash(all_diamonds), live_seconds(streams, None, None, now))
+                PeriodFigures(
+                    "all", "All time", all_diamonds, rate.cash(all_diamonds), live_seconds(streams, None, None, now)
+                )
             )
             heat_first = today - timedelta(days=HEATMAP_DAYS - 1)
             chart_first = today - timedelta(days=CHART_DAYS - 1)

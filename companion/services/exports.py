@@ -153,8 +153,13 @@ class ExportService:
                 per_day[day] = per_day.get(day, 0) + diamonds
             payouts = [p for p in repo.payouts(self.profile_id, None, None) if p.status == "paid"]
         entries = [
-            QifEntry(day, cash_for_diamonds(d, profile.share_bps), "TikTok LIVE gifts",
-                     f"{d:,} diamonds at {share_percent_text(profile.share_bps)} %", "Income:TikTok LIVE")  # fmt: skip
+            QifEntry(
+                day,
+                cash_for_diamonds(d, profile.share_bps),
+                "TikTok LIVE gifts",
+                f"{d:,} diamonds at {share_percent_text(profile.share_bps)} %",
+                "Income:TikTok LIVE",
+            )
             for day, d in sorted(per_day.items())
         ]
         for payout in payouts:
@@ -162,9 +167,13 @@ class ExportService:
             if (start is not None and paid < start) or (end is not None and paid >= end):
                 continue
             entries.append(
-                QifEntry(to_local(paid, tz).date(), -from_minor(payout.gross_cents, "USD"), "TikTok payout",
-                         f"{payout.method or 'payout'}; fee {from_minor(payout.fee_cents, 'USD')} US$",
-                         "Transfer:TikTok payouts")  # fmt: skip
+                QifEntry(
+                    to_local(paid, tz).date(),
+                    -from_minor(payout.gross_cents, "USD"),
+                    "TikTok payout",
+                    f"{payout.method or 'payout'}; fee {from_minor(payout.fee_cents, 'USD')} US$",
+                    "Transfer:TikTok payouts",
+                )
             )
         return sorted(entries, key=lambda e: e.day)
 
@@ -190,8 +199,13 @@ class ExportService:
                 assert row.id is not None
                 in_month = gifts.totals(self.profile_id, start, end, row.id)
                 streams.append(
-                    StatementStream(row.title, to_local(row.started_at, tz), live_seconds([row], start, end, now),
-                                    in_month, rate.cash(in_month.diamonds))  # fmt: skip
+                    StatementStream(
+                        row.title,
+                        to_local(row.started_at, tz),
+                        live_seconds([row], start, end, now),
+                        in_month,
+                        rate.cash(in_month.diamonds),
+                    )
                 )
             scheme, level_lines = insights.levels(self.profile_id)
             gifters = [(n, d) for n, d in insights.sender_totals(self.profile_id, start, end) if n][:10]
@@ -200,9 +214,11 @@ class ExportService:
         for stream in streams:
             in_streams = in_streams + stream.totals
         outside = GiftTotals(
-            totals.gifts - in_streams.gifts, totals.items - in_streams.items,
-            totals.coins - in_streams.coins, totals.diamonds - in_streams.diamonds,
-        )  # fmt: skip
+            totals.gifts - in_streams.gifts,
+            totals.items - in_streams.items,
+            totals.coins - in_streams.coins,
+            totals.diamonds - in_streams.diamonds,
+        )
         if level_lines:
             levels = [
                 LevelCash(line.name, line.share_bps, _at_share(rate, line.share_bps, totals.diamonds), line.current)
@@ -211,11 +227,21 @@ class ExportService:
         else:
             levels = [LevelCash("Your share", profile.share_bps, rate.cash(totals.diamonds), True)]
         return Statement(
-            profile=profile, first=first, last=last, generated_at=to_local(now, tz), rate=rate, totals=totals,
-            cash=rate.cash(totals.diamonds), live_seconds=sum(st.live_seconds for st in streams), scheme=scheme,
-            levels=levels, streams=[st for st in streams if st.totals.gifts or st.live_seconds], outside_streams=outside,
-            top_gifters=[(n, d, rate.cash(d)) for n, d in gifters], payouts=payouts,
-        )  # fmt: skip
+            profile=profile,
+            first=first,
+            last=last,
+            generated_at=to_local(now, tz),
+            rate=rate,
+            totals=totals,
+            cash=rate.cash(totals.diamonds),
+            live_seconds=sum(st.live_seconds for st in streams),
+            scheme=scheme,
+            levels=levels,
+            streams=[st for st in streams if st.totals.gifts or st.live_seconds],
+            outside_streams=outside,
+            top_gifters=[(n, d, rate.cash(d)) for n, d in gifters],
+            payouts=payouts,
+        )
 
 
 def _at_share(rate: CashRate, share_bps: int, diamonds: int) -> Decimal:

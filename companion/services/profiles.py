@@ -73,7 +73,9 @@ class ProfileService:
             s.commit()
             return profile
 
-    def create(self, name: str, currency: str = "USD", time_zone: str = "", share_bps: int = DEFAULT_SHARE_BPS) -> Profile:
+    def create(
+        self, name: str, currency: str = "USD", time_zone: str = "", share_bps: int = DEFAULT_SHARE_BPS
+    ) -> Profile:
         cleaned, code, tz = _checked(name, currency, time_zone)
         check_share_bps(share_bps)
         with self.db.session(write=True) as s:

@@ -67,7 +67,7 @@ def describe_weeks(weeks: list[tuple[date, int]]) -> WeekToWeek:
     if len(active) < 3:
         return WeekToWeek(weeks, Decimal(0), None, "Not enough weeks with gifts yet to say how steady your income is.")
     mean = Decimal(sum(values)) / len(values)
-    spread = (sum((Decimal(v) - mean) ** 2 for v in values) / len(values)).sqrt()
+    spread = (sum((Decimal(v) - mean) ** 2 for v in values) / Decimal(len(values))).sqrt()
     cv = int((spread * 100 / mean).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)) if mean else 0
     if cv < 15:
         feel = "steady: most weeks are close to your average"
@@ -142,10 +142,16 @@ class StabilityService:
             mondays = [this_monday - timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
             gifts = GiftRepo(s)
             weeks = [
-                (monday, gifts.totals(self.profile_id, local_midnight_utc(monday, tz),
-                                      local_midnight_utc(monday + timedelta(days=7), tz)).diamonds)
+                (
+                    monday,
+                    gifts.totals(
+                        self.profile_id,
+                        local_midnight_utc(monday, tz),
+                        local_midnight_utc(monday + timedelta(days=7), tz),
+                    ).diamonds,
+                )
                 for monday in mondays
-            ]  # fmt: skip
+            ]
             insights = InsightsRepo(s)
             senders = insights.sender_totals(self.profile_id, now - timedelta(days=CONCENTRATION_DAYS), None)
             # 7-day windows ending now: index WEEKS is the last 7 days, 0..WEEKS-1 the weeks before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime
 
 from sqlalchemy import func, literal_column
@@ -76,22 +77,26 @@ class InsightsRepo:
     ) -> list[tuple[datetime, int]]:
         """Diamonds per UTC quarter hour in [start, end), only the quarters that had gifts."""
         # raw integer division: the column's type would turn the bucket back into a datetime
-        bucket = literal_column(f"gift_event.received_at / {BUCKET_MS}").label("bucket")
+        bucket: Any = literal_column(f"gift_event.received_at / {BUCKET_MS}").label("bucket")
         query = _range(
             select(bucket, func.sum(GiftEventRow.diamonds)).where(GiftEventRow.profile_id == profile_id),
-            col(GiftEventRow.received_at), start, end,
-        ).group_by(literal_column("bucket"))  # fmt: skip
+            col(GiftEventRow.received_at),
+            start,
+            end,
+        ).group_by(literal_column("bucket"))
         return [(from_millis(int(b) * BUCKET_MS), int(d)) for b, d in self.s.exec(query)]
 
-    def top_gifts(self, profile_id: int, start: datetime | None, end: datetime | None, limit: int) -> list[tuple]:
+    def top_gifts(self, profile_id: int, start: datetime | None, end: datetime | None, limit: int) -> list[tuple[str, int, int]]:
         """(gift name, diamonds, items) of the gifts that earned most in [start, end)."""
         diamonds = func.sum(GiftEventRow.diamonds)
         query = _range(
             select(GiftEventRow.gift_name, diamonds, func.sum(GiftEventRow.count)).where(
                 GiftEventRow.profile_id == profile_id
             ),
-            col(GiftEventRow.received_at), start, end,
-        )  # fmt: skip
+            col(GiftEventRow.received_at),
+            start,
+            end,
+        )
         query = query.group_by(col(GiftEventRow.gift_name)).order_by(diamonds.desc()).limit(limit)
         return [(name, int(d), int(n)) for name, d, n in self.s.exec(query)]
 
@@ -100,17 +105,17 @@ class InsightsRepo:
         diamonds = func.sum(GiftEventRow.diamonds)
         query = _range(
             select(GiftEventRow.sender, diamonds).where(GiftEventRow.profile_id == profile_id),
-            col(GiftEventRow.received_at), start, end,
-        )  # fmt: skip
+            col(GiftEventRow.received_at),
+            start,
+            end,
+        )
         query = query.group_by(col(GiftEventRow.sender)).order_by(diamonds.desc(), col(GiftEventRow.sender))
         return [(sender, int(d)) for sender, d in self.s.exec(query)]
 
-    def sender_windows(
-        self, profile_id: int, start: datetime, window_ms: int
-    ) -> list[tuple[str, int, int]]:
+    def sender_windows(self, profile_id: int, start: datetime, window_ms: int) -> list[tuple[str, int, int]]:
         """(sender, window index, diamonds) in consecutive windows of `window_ms` from `start` on."""
         offset = to_millis(start)
-        window = literal_column(f"(gift_event.received_at - {int(offset)}) / {int(window_ms)}").label("window")
+        window: Any = literal_column(f"(gift_event.received_at - {int(offset)}) / {int(window_ms)}").label("window")
         query = (
             select(GiftEventRow.sender, window, func.sum(GiftEventRow.diamonds))
             .where(GiftEventRow.profile_id == profile_id, GiftEventRow.received_at >= start)
@@ -130,8 +135,10 @@ class InsightsRepo:
     def count_gifts(self, profile_id: int, start: datetime | None, end: datetime | None) -> int:
         query = _range(
             select(func.count(col(GiftEventRow.id))).where(GiftEventRow.profile_id == profile_id),
-            col(GiftEventRow.received_at), start, end,
-        )  # fmt: skip
+            col(GiftEventRow.received_at),
+            start,
+            end,
+        )
         return int(self.s.exec(query).one())
 
     def gifts_for_export(
@@ -144,12 +151,16 @@ class InsightsRepo:
                 select(GiftEventRow, StreamRow.title)
                 .join(StreamRow, col(StreamRow.id) == col(GiftEventRow.stream_id), isouter=True)
                 .where(GiftEventRow.profile_id == profile_id),
-                col(GiftEventRow.received_at), start, end,
-            )  # fmt: skip
-            millis = literal_column("gift_event.received_at")
-            query = query.where(
-                (millis > last[0]) | ((millis == last[0]) & (col(GiftEventRow.id) > last[1]))
-            ).order_by(col(GiftEventRow.received_at), col(GiftEventRow.id)).limit(batch)
+                col(GiftEventRow.received_at),
+                start,
+                end,
+            )
+            millis: Any = literal_column("gift_event.received_at")
+            query = (
+                query.where((millis > last[0]) | ((millis == last[0]) & (col(GiftEventRow.id) > last[1])))
+                .order_by(col(GiftEventRow.received_at), col(GiftEventRow.id))
+                .limit(batch)
+            )
             rows = list(self.s.exec(query))
             if not rows:
                 return
@@ -167,11 +178,14 @@ class InsightsRepo:
             select(PayoutRow, PaymentMethodRow.label)
             .join(PaymentMethodRow, col(PaymentMethodRow.id) == col(PayoutRow.method_id), isouter=True)
             .where(PayoutRow.profile_id == profile_id),
-            col(PayoutRow.requested_at), start, end,
-        ).order_by(col(PayoutRow.requested_at))  # fmt: skip
+            col(PayoutRow.requested_at),
+            start,
+            end,
+        ).order_by(col(PayoutRow.requested_at))
         return [
-            PayoutLine(p.requested_at, p.paid_at, p.status, label or "", p.diamonds, p.gross_cents, p.fee_cents,
-                       p.currency)  # fmt: skip
+            PayoutLine(
+                p.requested_at, p.paid_at, p.status, label or "", p.diamonds, p.gross_cents, p.fee_cents, p.currency
+            )
             for p, label in self.s.exec(query)
         ]
 

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from PySide6.QtCore import QLocale
 
 from companion.domain.money import minor_units
+from companion.domain.timeutil import to_local, zone
+
+#: The zone times are shown in: the current profile's (None = the computer's). Set on start and on switch.
+_display_zone: list[tzinfo | None] = [None]
+
+
+def set_display_zone(time_zone: str) -> None:
+    """Show times in this IANA zone from now on ("" = the computer's own)."""
+    _display_zone[0] = zone(time_zone)
+
+
+def display_zone() -> tzinfo | None:
+    return _display_zone[0]
+
+
+def _local(moment: datetime) -> datetime:
+    return to_local(moment, _display_zone[0])
 
 
 def whole(number: int) -> str:
@@ -26,13 +43,13 @@ def money(amount: Decimal, currency: str) -> str:
 
 
 def local_time(moment: datetime, with_date: bool = False) -> str:
-    local = moment.astimezone()
+    local = _local(moment)
     return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M:%S")
 
 
 def local_day(moment: datetime) -> str:
-    return moment.astimezone().strftime("%a %d %b %Y, %H:%M")
+    return _local(moment).strftime("%a %d %b %Y, %H:%M")
 
 
 def local_short(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d %b, %H:%M")
+    return _local(moment).strftime("%d %b, %H:%M")

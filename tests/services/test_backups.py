@@ -57,7 +57,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(services: Services, tmp
     with pytest.raises(BackupDamaged, match="damaged"):
         services.backups.restore(bad)
     assert _diamonds(services) == 3
-    assert services.backups.list() == []  # not even a "before-restore" copy: nothing was done
+    assert services.backups.all() == []  # not even a "before-restore" copy: nothing was done
 
 
 def test_daily_backup_once_per_day(services: Services, clock: FakeClock) -> None:
@@ -67,7 +67,7 @@ def test_daily_backup_once_per_day(services: Services, clock: FakeClock) -> None
     assert services.backups.auto_backup_if_due() is None
     clock.advance(days=1)
     assert services.backups.auto_backup_if_due() is not None
-    assert len(services.backups.list()) == 2
+    assert len(services.backups.all()) == 2
 
 
 def _info(when: datetime, reason: str = "auto") -> BackupInfo:

@@ -16,13 +16,13 @@ from companion.store.db import open_database
 from companion.store.insights import InsightsRepo
 from tests.conftest import CATALOG, FakeClock
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-5", "@SUM(A1)", "=1+1"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+2", "-5", "@SUM(A1)", "=1+1"]
 
 
 def _seed(services: Services) -> None:
     stream = services.streams.go_live("=cmd|' /C calc'!A0")
     at = datetime(2026, 11, 20, 19, 0, 0, 123000, tzinfo=UTC)
-    for i, sender in enumerate([*FORMULAS, "luna", "", "Zoë, \"the\" fan"]):
+    for i, sender in enumerate([*FORMULAS, "luna", "", 'Zoë, "the" fan']):
         services.gifts.log("Rose", i + 1, sender, at=at.replace(second=i), stream_id=stream.id)
     services.gifts.log("My =custom gift", 2, "mike", at=datetime(2026, 10, 31, 23, 30, tzinfo=UTC), coins_each=250)
     services.gifts.log("Lion", 1, "-big spender", at=datetime(2026, 11, 1, 0, 30, tzinfo=UTC))

@@ -1,0 +1,67 @@
+"""`companion export csv|pdf|qif --out FILE [--month YYYY-MM]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from companion.commands.common import EXIT_OK
+from companion.domain.timeutil import to_local, zone
+
+if TYPE_CHECKING:
+    from companion.services import Services
+
+
+def register(commands: Any) -> None:
+    export = commands.add_parser("export", help="write gifts as CSV or QIF, or a monthly PDF statement")
+    export.add_argument(
+        "format",
+        choices=["csv", "pdf", "qif"],
+        help="csv: re-importable gifts; qif: for GnuCash/HomeBank/KMyMoney; pdf: the monthly statement",
+    )
+    export.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write (replaced atomically)")
+    export.add_argument("--month", metavar="YYYY-MM", help="only this month (pdf: default the current month)")
+    export.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO) -> int:
+    target: Path = args.out.expanduser()
+    if args.format == "csv":
+        rows = services.exports.export_csv(target, args.month)
+        print(f"wrote {rows:,} gifts to {target}", file=out)
+    elif args.format == "qif":
+        entries = services.exports.export_qif(target, args.month)
+        print(f"wrote {entries:,} transactions to {target}", file=out)
+    else:
+        month = args.month or _current_month(services)
+        statement = services.exports.statement(month)
+        _gui_application()
+        from companion.ui.statement_pdf import write_statement_pdf
+
+        write_statement_pdf(statement, target)
+        print(f"wrote the statement for {statement.month_title} to {target}", file=out)
+    return EXIT_OK
+
+
+def _current_month(services: Services) -> str:
+    profile = services.profiles.get(services.profile_id)
+    return f"{to_local(services.exports.clock(), zone(profile.time_zone)):%Y-%m}"
+
+
+_APP: list[Any] = []  # keeps the QGuiApplication alive for the rest of the command
+
+
+def _gui_application() -> None:
+    """Qt's PDF writer needs a QGuiApplication (fonts); headless, the offscreen platform is enough."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _APP.append(QGuiApplication(["companion"]))
+        from PySide6.QtCore import QLocale
+
+        if QLocale.system().language() == QLocale.Language.C:  # as the app does: group digits under LANG=C
+            QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

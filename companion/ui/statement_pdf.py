@@ -1,0 +1,175 @@
+"""The monthly statement as PDF, drawn by Qt's own PDF writer (QPdfWriter + QTextDocument).
+
+It lives in the UI layer because it needs Qt (QtGui only, no widgets): services stay Qt-free and hand over a
+`Statement`; the CLI imports this module lazily after creating an offscreen QGuiApplication."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from companion import APP_NAME
+from companion.domain.economics import share_percent_text
+from companion.domain.money import from_minor
+from companion.domain.timeutil import format_duration
+from companion.services.exports import Statement, atomic_output
+from companion.ui.format import money, whole
+
+_CSS = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #161823; }
+h1 { font-size: 18pt; margin: 0; }
+h2 { font-size: 11pt; margin-top: 14pt; margin-bottom: 4pt; color: #30323d; }
+.muted { color: #6b6f80; }
+table { border-collapse: collapse; }
+th { text-align: left; color: #6b6f80; font-weight: 600; border-bottom: 1px solid #c9ccd8; padding: 3pt 6pt; }
+td { padding: 3pt 6pt; border-bottom: 1px solid #eef0f5; }
+td.n, th.n { text-align: right; }
+.total td { font-weight: 700; border-top: 1px solid #161823; }
+"""
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric_from: int, total: list[str] | None = None) -> str:
+    numeric = " class='n'"
+
+    def cells(values: list[str], tag: str) -> str:
+        return "".join(
+            f"<{tag}{numeric if i >= numeric_from else ''}>{escape(v)}</{tag}>" for i, v in enumerate(values)
+        )
+
+    body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
+    if total is not None:
+        body += f"<tr class='total'>{cells(total, 'td')}</tr>"
+    return f"<table width='100%' cellspacing='0'><tr>{cells(headers, 'th')}</tr>{body}</table>"
+
+
+def statement_html(st: Statement) -> str:
+    cur = st.rate.currency
+    parts = [
+        f"<h1>Monthly statement — {escape(st.month_title)}</h1>",
+        f"<p class='muted'>{escape(st.profile.name)} · {st.first:%d %b %Y} to {st.last:%d %b %Y} · made "
+        f"{st.generated_at:%Y-%m-%d %H:%M} by {APP_NAME}</p>",
+        "<h2>Totals</h2>",
+        _table(
+            ["Gifts", "Items", "Diamonds", f"Cash ({cur})", "Live time"],
+            [
+                [
+                    whole(st.totals.gifts),
+                    whole(st.totals.items),
+                    whole(st.totals.diamonds),
+                    money(st.cash, cur),
+                    format_duration(timedelta(seconds=st.live_seconds)),
+                ]
+            ],
+            0,
+        ),
+    ]
+    if st.rate.note:
+        parts.append(f"<p class='muted'>Cash {escape(st.rate.note)}.</p>")
+    title = f"Cash by level{f' ({escape(st.scheme)})' if st.scheme else ''}"
+    parts += [
+        f"<h2>{title}</h2>",
+        _table(
+            ["Level", "Share", f"Cash for {whole(st.totals.diamonds)} diamonds"],
+            [
+                [
+                    lv.name + (" (yours)" if lv.current and st.scheme else ""),
+                    f"{share_percent_text(lv.share_bps)} %",
+                    money(lv.cash, cur),
+                ]
+                for lv in st.levels
+            ],
+            1,
+        ),
+        "<h2>Streams</h2>",
+    ]
+    stream_rows = [
+        [
+            s.title or "(untitled)",
+            f"{s.started_at:%a %d %b %H:%M}",
+            format_duration(timedelta(seconds=s.live_seconds)),
+            whole(s.totals.gifts),
+            whole(s.totals.diamonds),
+            money(s.cash, cur),
+        ]
+        for s in st.streams
+    ]
+    if st.outside_streams.gifts:
+        stream_rows.append(
+            [
+                "Gifts outside streams",
+                "",
+                "",
+                whole(st.outside_streams.gifts),
+                whole(st.outside_streams.diamonds),
+                money(st.rate.cash(st.outside_streams.diamonds), cur),
+            ]
+        )
+    parts.append(
+        _table(
+            ["Stream", "Started", "Live", "Gifts", "Diamonds", "Cash"],
+            stream_rows,
+            2,
+            total=[
+                "Total",
+                "",
+                format_duration(timedelta(seconds=st.live_seconds)),
+                whole(st.totals.gifts),
+                whole(st.totals.diamonds),
+                money(st.cash, cur),
+            ],
+        )
+        if stream_rows
+        else "<p class='muted'>No streams this month.</p>"
+    )
+    parts.append("<h2>Top gifters</h2>")
+    parts.append(
+        _table(["Gifter", "Diamonds", "Cash"], [[n, whole(d), money(c, cur)] for n, d, c in st.top_gifters], 1)
+        if st.top_gifters
+        else "<p class='muted'>No gifts from named gifters this month.</p>"
+    )
+    parts.append("<h2>Payouts</h2>")
+    if st.payouts:
+        rows = []
+        paid = Decimal(0)
+        for p in st.payouts:
+            gross, fee = from_minor(p.gross_cents, p.currency), from_minor(p.fee_cents, p.currency)
+            if p.status == "paid":
+                paid += gross - fee
+            rows.append(
+                [
+                    f"{p.requested_at:%d %b %Y}",
+                    p.method or "—",
+                    p.status,
+                    money(gross, p.currency),
+                    money(fee, p.currency),
+                    money(gross - fee, p.currency),
+                ]
+            )
+        parts.append(_table(["Requested", "Method", "Status", "Gross", "Fee", "Net"], rows, 3))
+        parts.append(f"<p>Paid out this month (net): <b>{escape(money(paid, st.payouts[0].currency))}</b></p>")
+    else:
+        parts.append("<p class='muted'>No payouts requested this month.</p>")
+    return f"<html><head><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"
+
+
+def write_statement_pdf(statement: Statement, path: Path) -> Path:
+    """Write the statement as an A4 PDF, atomically (temp file, then rename). Needs a QGuiApplication."""
+    with atomic_output(path) as temp:
+        writer = QPdfWriter(str(temp))
+        writer.setTitle(f"{APP_NAME} statement {statement.month_title}")
+        writer.setCreator(APP_NAME)
+        writer.setResolution(300)
+        writer.setPageLayout(
+            QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15))
+        )
+        document = QTextDocument()
+        document.setDefaultStyleSheet(_CSS)
+        document.setHtml(statement_html(statement))
+        document.print_(writer)
+        del writer  # finishes the file
+    return path
