@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from companion import APP_NAME, __version__
+from companion.faults import storage_problem
 from companion.paths import AppPaths, app_paths, resource_path
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def run(argv: list[str]) -> int:
             return cli.EXIT_REFUSED
         except Exception as exc:
             log.exception("command failed")
-            print(f"error: {exc} (details in {log_file})", file=sys.stderr)
+            print(f"error: {storage_problem(exc, paths.data) or exc} (details in {log_file})", file=sys.stderr)
             return cli.EXIT_FAILED
     return run_gui(paths, self_test=args.self_test, screenshot=args.screenshot)
 
@@ -148,6 +149,15 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
     lock.setStaleLockTime(0)  # never expire a live lock by age; a dead owner's lock is still recovered
     app = QApplication.instance() or create_application()
     if not lock.tryLock(200):
+        if lock.error() != QLockFile.LockError.LockFailedError:  # not another instance: the folder is unwritable
+            message = storage_problem(PermissionError(13, "cannot create the lock file"), paths.data)
+            log.error("cannot create %s (%s)", paths.lock_file, lock.error().name)
+            print(f"{APP_NAME} cannot start: {message}", file=sys.stderr)
+            if not self_test:
+                from PySide6.QtWidgets import QMessageBox
+
+                QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start.\n\n{message}")
+            return 1
         log.warning("another instance holds %s", paths.lock_file)
         already_open_message(paths.data, interactive=not self_test)
         return 1
@@ -173,8 +183,9 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
             return 0
         if failure is not None:
             log.error("could not open the database", exc_info=failure)
+            reason = storage_problem(failure, paths.data) or f"{type(failure).__name__}: {failure}"
             message = (
-                f"{APP_NAME} could not open its data in {paths.data}.\n\n{type(failure).__name__}: {failure}\n\n"
+                f"{APP_NAME} could not open its data in {paths.data}.\n\n{reason}\n\n"
                 f"Nothing was changed. Details are in the log folder: {paths.logs}"
             )
             print(message, file=sys.stderr)
