@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
 
 from companion.domain.economics import usd_per_diamond
@@ -73,3 +73,13 @@ def check_goal(title: str, target_minor: int, due: date, today: date) -> None:
         raise ValidationError(f"the due date {due} is already past", field="due")
     if len(title) > 80:
         raise ValidationError("the goal title is longer than 80 characters", field="title")
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: int
+    title: str
+    target_minor: int  # in `currency`'s minor units
+    currency: str
+    due: date
+    created_at: datetime  # earnings from the local day it was set on count toward it

@@ -4,7 +4,7 @@ Amounts are integer US cents (TikTok pays out in USD); percentages are basis poi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from companion.domain.errors import ValidationError
@@ -156,3 +156,41 @@ def plan_withdrawals(balance_cents: int, rules: WithdrawalRules, fee: MethodFee,
     else:
         message = ""
     return WithdrawalPlan(tuple(steps), left, message)
+
+
+PAYOUT_STATUSES = ("requested", "paid", "failed")
+
+
+@dataclass(frozen=True)
+class Payout:
+    """A withdrawal in the ledger. A failed one gives its diamonds back to the balance."""
+
+    id: int
+    requested_at: datetime
+    paid_at: datetime | None
+    status: str  # requested | paid | failed
+    diamonds: int
+    gross_cents: int
+    fee_cents: int
+    method_id: int | None
+    method_label: str  # "" when no method was picked (or it was removed)
+    notes: str = ""
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross_cents - self.fee_cents
+
+
+@dataclass(frozen=True)
+class BalanceCheck:
+    """What TikTok showed the creator as their diamond balance at a moment."""
+
+    id: int
+    checked_at: datetime
+    diamonds_shown: int
+
+
+def check_status(status: str) -> str:
+    if status not in PAYOUT_STATUSES:
+        raise ValidationError(f"status must be one of {', '.join(PAYOUT_STATUSES)} (got '{status}')", field="status")
+    return status

@@ -12,11 +12,14 @@ from companion.domain.timeutil import utc_now
 from companion.services.backups import BackupService
 from companion.services.catalog import CatalogService
 from companion.services.dashboard import DashboardService
+from companion.services.economics import EconomicsService
 from companion.services.exports import ExportService
 from companion.services.gifts import GiftService
 from companion.services.history import HistoryService
 from companion.services.methods import MethodService
+from companion.services.payouts import PayoutService
 from companion.services.profiles import ProfileService
+from companion.services.projections import ProjectionService
 from companion.services.reports import ReportService
 from companion.services.stability import StabilityService
 from companion.services.tracking import StreamService
@@ -42,6 +45,9 @@ class Services:
     stability: StabilityService
     exports: ExportService
     backups: BackupService
+    economics: EconomicsService
+    projections: ProjectionService
+    payouts: PayoutService
 
 
 def build_services(
@@ -58,6 +64,12 @@ def build_services(
     catalog = CatalogService(db, clock)
     if catalog_file is not None:
         catalog.sync_from_file(catalog_file)
+    economics = EconomicsService(db, profile.id, clock)
+    # reward-scheme presets live beside the gift catalog in resources/
+    schemes_file = catalog_file.with_name("reward_schemes.json") if catalog_file is not None else None
+    if schemes_file is not None and schemes_file.exists():
+        economics.sync_presets(schemes_file)
+    projections = ProjectionService(db, profile.id, clock, economics)
     return Services(
         db=db,
         profile_id=profile.id,
@@ -72,4 +84,7 @@ def build_services(
         stability=StabilityService(db, profile.id, clock),
         exports=ExportService(db, profile.id, clock),
         backups=BackupService(db, backup_dir or db.path.parent / "backups", clock),
+        economics=economics,
+        projections=projections,
+        payouts=PayoutService(db, profile.id, clock, economics, projections),
     )
