@@ -1,0 +1,121 @@
+"""Importing N CSV gifts through the app (`GiftService.import_csv`: read, check, price, dedupe, streams, insert,
+one transaction) against the floor: raw sqlite3 `executemany` of the same rows with the same SQL, one
+transaction, into a database at the same schema. Goal: app ≤ 2× floor.
+
+    .venv/bin/python -m bench.bench_import [--rows 1000000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from bench.data import CATALOG, INSERT_SQL, write_gift_csv
+from bench.harness import Result, Row, command_line, interleaved
+from companion.services import build_services
+from companion.store.db import open_database
+
+GOAL = 2.0
+
+
+def fresh_db(folder: Path, name: str) -> Path:
+    """A database at schema head with the catalog synced, as the app has it before an import."""
+    path = folder / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    db = open_database(path, folder / "backups")
+    build_services(db, CATALOG)
+    db.dispose()
+    return path
+
+
+def app_import(folder: Path, csv_path: Path) -> float:
+    path = fresh_db(folder, "app.sqlite3")
+    db = open_database(path, folder / "backups")
+    services = build_services(db, CATALOG)
+    started = time.perf_counter()
+    result = services.gifts.import_csv(csv_path)
+    elapsed = time.perf_counter() - started
+    db.dispose()
+    assert result.added > 0 and result.already_present == 0, result
+    return elapsed
+
+
+Rows = list[tuple[object, ...]]
+
+
+def rows_as_imported(folder: Path, csv_path: Path) -> tuple[Rows, Rows]:
+    """The streams and the exact gift parameter tuples the app wrote (read back once), so the floor writes the
+    same rows."""
+    path = fresh_db(folder, "rows.sqlite3")
+    db = open_database(path, folder / "backups")
+    build_services(db, CATALOG).gifts.import_csv(csv_path)
+    db.dispose()
+    connection = sqlite3.connect(path)
+    try:
+        streams = connection.execute(
+            "SELECT id, profile_id, title, started_at, ended_at, notes FROM stream ORDER BY id"
+        ).fetchall()
+        gifts = connection.execute(
+            "SELECT profile_id, stream_id, received_at, sender, gift_type_id, gift_name, coins_each, count,"
+            " diamonds, source, source_key, receiver FROM gift_event ORDER BY id"
+        ).fetchall()
+        return streams, gifts
+    finally:
+        connection.close()
+
+
+def raw_insert(folder: Path, streams: Rows, rows: Rows) -> float:
+    """The floor: the same pragmas as the app's connections (foreign keys checked), the streams already there."""
+    path = fresh_db(folder, "raw.sqlite3")
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            connection.execute(f"PRAGMA {pragma}")
+        connection.executemany("INSERT INTO stream (id, profile_id, title, started_at, ended_at, notes) VALUES"
+                               " (?, ?, ?, ?, ?, ?)", streams)  # fmt: skip
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(INSERT_SQL, rows)
+        connection.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    try:
+        csv_path = write_gift_csv(folder / "gifts.csv", args.rows)
+        streams, rows = rows_as_imported(folder, csv_path)
+        # The floor finds the streams in place; creating them is part of the app's cost.
+        samples = interleaved(
+            {"app": lambda: app_import(folder, csv_path), "floor": lambda: raw_insert(folder, streams, rows)},
+            args.runs,
+        )
+        result = Result("import", command_line())
+        result.rows.append(
+            Row(
+                f"import {args.rows:,} CSV gifts",
+                samples["app"],
+                samples["floor"],
+                GOAL,
+                floor_name="sqlite3 executemany, same rows + SQL",
+                note="app: read + check + price + dedupe + streams + insert, one transaction",
+            )
+        )
+        result.report()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
