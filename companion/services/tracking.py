@@ -112,17 +112,23 @@ class StreamService:
 
     def overview(self, limit: int = 100_000) -> list[StreamOverview]:
         """Streams, newest first, each with its gift totals, cash and diamonds per hour (a few queries in all)."""
-        now = self.clock()
         with self.db.session() as s:
             share = ProfileRepo(s).get(self.profile_id).share_bps
             streams = StreamRepo(s).recent(self.profile_id, limit)
             totals = GiftRepo(s).totals_by_stream([st.id for st in streams])
-        overviews = []
-        for st in streams:
-            t = totals.get(st.id, GiftTotals())
-            per_hour = diamonds_per_hour(t.diamonds, st.duration(now))
-            overviews.append(StreamOverview(st, t, t.cash(share), "USD", per_hour))
-        return overviews
+        return [self._overview(st, totals.get(st.id, GiftTotals()), share) for st in streams]
+
+    def overview_of(self, stream_id: int) -> StreamOverview:
+        """One stream's line of `overview()` (after a gift: cheap, whatever the number of streams)."""
+        with self.db.session() as s:
+            share = ProfileRepo(s).get(self.profile_id).share_bps
+            stream = StreamRepo(s).get(stream_id)
+            totals = GiftRepo(s).totals_by_stream([stream_id]).get(stream_id, GiftTotals())
+        return self._overview(stream, totals, share)
+
+    def _overview(self, stream: Stream, totals: GiftTotals, share_bps: int) -> StreamOverview:
+        per_hour = diamonds_per_hour(totals.diamonds, stream.duration(self.clock()))
+        return StreamOverview(stream, totals, totals.cash(share_bps), "USD", per_hour)
 
     # ---- editing -------------------------------------------------------------------------------------------
 

@@ -85,7 +85,12 @@ def _raw(s: Session) -> sqlite3.Connection:
 
 
 def _where(profile_id: int, where: GiftWhere) -> tuple[str, list[Any]]:
-    clauses = ["profile_id = ?"]
+    # Without a date range, a filter on stream, sender or gift reads faster without the (profile, time) index:
+    # `+profile_id` keeps SQLite from walking that index and fetching rows in random order (measured at 1M gifts:
+    # a stream's gifts 760 ms → 9 ms through the stream index; a sender's 1.0 s → 0.5 s by a straight scan).
+    dated = where.start is not None or where.end is not None
+    narrowed = where.stream_id is not None or where.sender is not None or where.gift is not None
+    clauses = ["+profile_id = ?" if narrowed and not dated else "profile_id = ?"]
     params: list[Any] = [profile_id]
     if where.start is not None:
         clauses.append("received_at >= ?")
@@ -112,13 +117,15 @@ class HistoryRepo:
         self.s = session
 
     def ids(self, profile_id: int, where: GiftWhere, sort: str = "time", descending: bool = True) -> array[int]:
-        """Ids of the matching gifts in display order (ties broken by id), as a compact array of int64."""
+        """Ids of the matching gifts in display order, as a compact array of int64."""
         column = SORT_COLUMNS[sort]
         direction = "DESC" if descending else "ASC"
+        # Gifts of the same millisecond keep the time index's own order (a tie-break by id would make SQLite
+        # sort a million rows again: 0.8 s instead of 0.2 s); other columns break ties by id.
+        tie = "" if column == "received_at" else f", id {direction}"
         sql, params = _where(profile_id, where)
-        cursor = _raw(self.s).execute(
-            f"SELECT id FROM gift_event WHERE {sql} ORDER BY {column} {direction}, id {direction}", params
-        )
+        query = f"SELECT id FROM gift_event WHERE {sql} ORDER BY {column} {direction}{tie}"
+        cursor = _raw(self.s).execute(query, params)
         ids: array[int] = array("q")
         while batch := cursor.fetchmany(_FETCH):
             ids.extend(row[0] for row in batch)

@@ -41,8 +41,9 @@ def _gifts(services: Services) -> list[tuple[str, int, str]]:
 
 
 def test_the_live_mode_button_shows_only_while_live(qtbot: QtBot, window: MainWindow) -> None:
-    page = window.streams_page
-    assert not page.live_mode_button.isVisible()
+    page = window.show_page("streams")
+    wait_idle(qtbot, window)
+    assert page.go_live_button.isVisible() and not page.live_mode_button.isVisible()
     qtbot.keyClick(page, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert page.live_panel is None  # nothing to log into
 

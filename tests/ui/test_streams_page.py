@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -14,7 +15,15 @@ from companion.ui.pages import streams as streams_module
 from tests.ui.conftest import wait_idle
 
 
+@pytest.fixture(autouse=True)
+def streams_shown(qtbot: QtBot, window: MainWindow) -> None:
+    """These tests start on the Streams page, whichever page the window opens on."""
+    window.show_page("streams")
+    wait_idle(qtbot, window)
+
+
 def go_live(qtbot: QtBot, win: MainWindow, title: str = "Friday night") -> None:
+    win.show_page("streams")
     page = win.streams_page
     qtbot.keyClicks(page.title_edit, title)
     qtbot.mouseClick(page.go_live_button, Qt.MouseButton.LeftButton)

@@ -28,6 +28,11 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         self._rows = list(rows)
         self.endResetModel()
 
+    def replace(self, row: int, record: Record) -> None:
+        """Swap one record in place (no reset: the selection and scroll position stay)."""
+        self._rows[row] = record
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
     def record_at(self, row: int) -> Record:
         return self._rows[row]
 
