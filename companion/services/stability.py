@@ -54,6 +54,17 @@ class Stability:
     concentration: Concentration
     jumps: list[SpendingJump]
 
+    @property
+    def jumps_words(self) -> str:
+        """The gentle flag: who jumped, then one kind suggestion (not repeated per gifter)."""
+        if not self.jumps:
+            return ""
+        lines = "\n".join(f"• {jump.words}" for jump in self.jumps)
+        return (
+            f"{lines}\nBig gifts are welcome. If this seems out of character for someone, a kind word that nobody "
+            "needs to spend beyond their means goes a long way."
+        )
+
 
 def _percent(part: int, whole: int) -> int:
     if whole <= 0:
@@ -117,11 +128,7 @@ def find_jumps(windows: list[tuple[str, int, int]], recent_index: int) -> list[S
             continue
         usual = int(statistics.median(before))
         if recent >= JUMP_FACTOR * usual and recent > max(before):
-            words = (
-                f"{sender} sent {recent:,} diamonds in the last 7 days, far above their usual {usual:,} a week. "
-                "Big gifts are welcome; if it seems out of character for them, a kind word that nobody needs "
-                "to spend beyond their means goes a long way."
-            )
+            words = f"{sender} sent {recent:,} diamonds in the last 7 days, far above their usual {usual:,} a week."
             jumps.append(SpendingJump(sender, recent, usual, words))
     return sorted(jumps, key=lambda j: j.recent, reverse=True)
 

@@ -29,6 +29,7 @@ def gui_services(db: Database) -> Services:
 def window(qtbot: QtBot, qapp, gui_services: Services) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     win = MainWindow(gui_services)
     qtbot.addWidget(win)
+    win.show_page("streams")  # most GUI tests drive the Streams page; the Dashboard (first page) tests its own
     win.show()
     qtbot.waitExposed(win)
     wait_idle(qtbot, win)

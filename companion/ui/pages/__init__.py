@@ -23,6 +23,7 @@ class PageSpec(NamedTuple):
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("dashboard", "Dashboard", "companion.ui.pages.dashboard", "DashboardPage"),
     PageSpec("streams", "Streams", "companion.ui.pages.streams", "StreamsPage"),
     PageSpec("gifts", "Gifts", "companion.ui.pages.gifts", "GiftsPage"),
     PageSpec("gifters", "Gifters", "companion.ui.pages.gifters", "GiftersPage"),

@@ -1,0 +1,211 @@
+"""Dashboard, the first page: today / this week / this month / all time, diamonds per day, top gifts, when the
+gifts come in, and how steady the income is. Charts are built after the first figures arrive, so QtCharts is
+not loaded before the window is up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.services import Services
+from companion.services.dashboard import Dashboard, PeriodFigures
+from companion.services.stability import Stability
+from companion.ui.format import money, whole
+from companion.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    board: Dashboard
+    stability: Stability
+
+
+def hours_text(seconds: int) -> str:
+    hours, rest = divmod(max(seconds, 0), 3600)
+    return f"{whole(hours)} h {rest // 60:02d} min"
+
+
+class PeriodCard(QFrame):
+    """One period: diamonds big, then cash, live time and diamonds per live hour."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.title = QLabel(title)
+        self.title.setObjectName("cardLabel")
+        self.diamonds = QLabel("–")
+        self.diamonds.setObjectName("cardValue")
+        self.cash = QLabel("")
+        self.cash.setObjectName("cardCash")
+        self.detail = QLabel("")
+        self.detail.setObjectName("muted")
+        for label in (self.diamonds, self.cash, self.detail):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(2)
+        for widget in (self.title, self.diamonds, self.cash, self.detail):
+            layout.addWidget(widget)
+
+    def show_figures(self, figures: PeriodFigures, currency: str) -> None:
+        self.diamonds.setText(
+            f"{whole(figures.diamonds)} <span style='font-size: 12px; color: #6b6f80;'>diamonds</span>"
+        )
+        self.cash.setText(money(figures.cash, currency))
+        rate = figures.diamonds_per_live_hour
+        per_hour = f"{whole(rate)} per live hour" if rate is not None else "no live time"
+        self.detail.setText(f"{hours_text(figures.live_seconds)} live · {per_hour}")
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def _panel(*widgets: QWidget) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(14, 10, 14, 10)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return frame
+
+
+class DashboardPage(QWidget):
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.services = services
+        self.tasks = tasks
+        self.loaded: _Loaded | None = None
+        self._stale = True
+        self.charts: dict[str, Any] = {}
+
+        title = QLabel("Dashboard")
+        title.setObjectName("pageTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("muted")
+        self.subtitle.setWordWrap(True)
+        periods = (("today", "Today"), ("week", "This week"), ("month", "This month"), ("all", "All time"))
+        self.cards = {key: PeriodCard(text) for key, text in periods}
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in self.cards.values():
+            cards.addWidget(card, 1)
+        self.empty = QLabel(
+            "No gifts yet for this profile. Go live on the Streams page and log gifts, or import a CSV "
+            "(File → Import gifts), and this page fills with your figures and charts."
+        )
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+
+        self.daily_title = _section("Diamonds per day, last 90 days")
+        self.top_title = _section("Top gifts, last 90 days")
+        self.heat_title = _section("When gifts come in (last 12 months, your local time)")
+        self.charts_box = QWidget()
+        self.charts_grid = QGridLayout(self.charts_box)
+        self.charts_grid.setContentsMargins(0, 0, 0, 0)
+        self.charts_grid.setSpacing(12)
+
+        self.stability_title = _section("How steady is your income?")
+        self.weeks_text = QLabel("")
+        self.concentration_text = QLabel("")
+        self.jumps_text = QLabel("")
+        self.jumps_text.setObjectName("gentleFlag")
+        self.jumps_text.setStyleSheet(
+            "QLabel#gentleFlag { background: #fff6e5; border: 1px solid #f3d9a4; border-radius: 8px; padding: 8px; }"
+        )
+        for label in (self.weeks_text, self.concentration_text, self.jumps_text):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stability_panel = _panel(self.stability_title, self.weeks_text, self.concentration_text, self.jumps_text)
+
+        content = QWidget()
+        content.setObjectName("page")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(14)
+        layout.addWidget(title)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(cards)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.charts_box)
+        layout.addWidget(self.stability_panel)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # ---- page protocol ------------------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        if self._stale:
+            self.refresh()
+
+    def data_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        dashboard, stability = self.services.dashboard, self.services.stability
+        self.tasks.run(lambda: _Loaded(dashboard.overview(), stability.overview()), self._show)
+
+    # ---- drawing ----------------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _show(self, loaded: _Loaded) -> None:
+        self.loaded = loaded
+        board = loaded.board
+        rate = board.rate
+        note = f" · {rate.note}" if rate.note else ""
+        self.subtitle.setText(
+            f"{board.profile.name} · cash at your {rate.share_text} % share, in {rate.currency}{note}"
+        )
+        for figures in board.periods:
+            self.cards[figures.key].show_figures(figures, rate.currency)
+        self.empty.setVisible(board.is_empty)
+        self.charts_box.setVisible(not board.is_empty)
+        self.stability_panel.setVisible(not board.is_empty)
+        if board.is_empty:
+            return
+        self._build_charts()
+        self.charts["daily"].set_data(board.days, board.daily, board.average)
+        self.charts["top"].set_data([(g.name, g.diamonds) for g in board.top_gifts])
+        self.charts["heat"].set_data(board.heatmap)
+        found = loaded.stability
+        self.weeks_text.setText(found.week_to_week.words)
+        self.concentration_text.setText(found.concentration.words)
+        self.jumps_text.setText(found.jumps_words)
+        self.jumps_text.setVisible(bool(found.jumps))
+
+    def _build_charts(self) -> None:
+        if self.charts:
+            return
+        from companion.ui.widgets.charts import DailyChart, Heatmap, TopGiftsChart  # QtCharts: only now
+
+        self.charts = {"daily": DailyChart(), "top": TopGiftsChart(), "heat": Heatmap()}
+        self.charts_grid.addWidget(_panel(self.daily_title, self.charts["daily"]), 0, 0, 1, 2)
+        self.charts_grid.addWidget(_panel(self.top_title, self.charts["top"]), 1, 0)
+        self.charts_grid.addWidget(_panel(self.heat_title, self.charts["heat"]), 1, 1)
+        self.charts_grid.setColumnStretch(0, 1)
+        self.charts_grid.setColumnStretch(1, 1)
