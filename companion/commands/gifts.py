@@ -26,7 +26,12 @@ def register(commands: Any) -> None:
     add.set_defaults(handler=_add)
     imp = gift_commands.add_parser("import", help="import a file of gifts, all or nothing")
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--format", choices=["csv"], default="csv", help="file format (default: csv)")
+    imp.add_argument(
+        "--format",
+        choices=["csv", "events"],
+        default="csv",
+        help="csv: the native gift CSV (default); events: an event log as live capture writes it",
+    )
     imp.set_defaults(handler=_import)
 
 
@@ -43,6 +48,6 @@ def _add(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO)
 
 
 def _import(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO) -> int:
-    result = services.gifts.import_csv(args.file)
+    result = services.gifts.import_file(args.file, args.format)
     print(f"{args.file}: {result.describe()}", file=out)
     return EXIT_OK
