@@ -42,7 +42,8 @@ class LazyGiftModel(QAbstractTableModel):
         self._fetch = fetch
         self._ids: array[int] = array("q")
         self._titles: Mapping[int, str] = {}
-        self._pages: OrderedDict[int, list[GiftEvent | None]] = OrderedDict()
+        # each row formatted once, when its page is fetched: painting asks data() many times per cell
+        self._pages: OrderedDict[int, list[tuple[str, ...] | None]] = OrderedDict()
         self.fetches = 0  # pages fetched so far (benchmarks and tests watch it)
 
     def set_ids(self, ids: array[int], stream_titles: Mapping[int, str]) -> None:
@@ -52,17 +53,24 @@ class LazyGiftModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
+    def set_stream_titles(self, stream_titles: Mapping[int, str]) -> None:
+        """Titles arrived (or changed) after the ids: redraw the cached rows with them."""
+        self._titles = stream_titles
+        self._pages.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self.HEADERS) - 1))
+
     def id_at(self, row: int) -> int:
         return self._ids[row]
 
-    def gift_at(self, row: int) -> GiftEvent | None:
-        """The gift on a row (fetched with its page if needed); None if it was deleted since the query."""
+    def cells_at(self, row: int) -> tuple[str, ...] | None:
+        """The texts of a row (fetched with its page if needed); None if the gift was deleted since the query."""
         number = row // self.PAGE
         page = self._pages.get(number)
         if page is None:
             chunk = self._ids[number * self.PAGE : (number + 1) * self.PAGE]
             found = self._fetch(chunk)
-            page = [found.get(gift_id) for gift_id in chunk]
+            page = [self._cells(found[gift_id]) if gift_id in found else None for gift_id in chunk]
             self.fetches += 1
             self._pages[number] = page
             if len(self._pages) > self.CACHE_PAGES:
@@ -98,25 +106,19 @@ class LazyGiftModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if column in self.NUMERIC else None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role != Qt.ItemDataRole.DisplayRole and not (role == Qt.ItemDataRole.ToolTipRole and column == STREAM):
             return None
-        gift = self.gift_at(index.row())
-        if gift is None:
+        cells = self.cells_at(index.row())
+        if cells is None:
             return "(deleted)" if column == GIFT else ""
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return local_time(gift.received_at, with_date=True) if column == TIME else None
-        return self._display(gift, column)
+        return cells[column]
 
-    def _display(self, gift: GiftEvent, column: int) -> str:
-        if column == TIME:
-            return local_time(gift.received_at, with_date=True)
-        if column == STREAM:
-            return self._titles.get(gift.stream_id, "") if gift.stream_id is not None else "—"
-        if column == SENDER:
-            return gift.sender or "anonymous"
-        if column == GIFT:
-            return gift.gift_name
-        return whole((gift.count, gift.coins_each, gift.diamonds)[column - COUNT])
+    def _cells(self, gift: GiftEvent) -> tuple[str, ...]:
+        stream = "—" if gift.stream_id is None else self._titles.get(gift.stream_id, "")
+        return (
+            local_time(gift.received_at, with_date=True), stream, gift.sender or "anonymous", gift.gift_name,
+            whole(gift.count), whole(gift.coins_each), whole(gift.diamonds),
+        )  # fmt: skip
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_requested.emit(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)

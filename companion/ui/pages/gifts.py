@@ -171,15 +171,14 @@ class GiftsPage(QWidget):
     # ---- page protocol -------------------------------------------------------------------------------------
 
     def on_shown(self) -> None:
+        self.apply_filter()  # first, and again each time: gifts may have been logged since
         if not self._lists_loaded:
-            self._load_lists()
-        else:
-            self.apply_filter()  # gifts may have been logged since
+            self._load_lists()  # the filter lists after the gifts (the worker runs one job at a time)
 
     def data_changed(self) -> None:
         self._lists_loaded = False
         if self.isVisible():
-            self._load_lists()
+            self.on_shown()
 
     # ---- filter --------------------------------------------------------------------------------------------
 
@@ -279,7 +278,9 @@ class GiftsPage(QWidget):
         self.gift_combo.setCurrentIndex(max(0, self.gift_combo.findData(chosen_gift)))
         for combo in (self.stream_combo, self.gift_combo):
             combo.blockSignals(False)
-        self.apply_filter()
+        self.model.set_stream_titles(self._titles)
+        if (self.stream_combo.currentData(), self.gift_combo.currentData()) != (chosen_stream, chosen_gift):
+            self.apply_filter()  # the stream or gift chosen is gone
 
     def show_stream(self, stream_id: int) -> None:
         """Filter to one stream (other pages link here)."""
