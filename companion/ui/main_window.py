@@ -22,8 +22,10 @@ from companion import APP_NAME, __version__
 from companion.services import Services
 from companion.ui.application import show_unexpected_error
 from companion.ui.dialogs.import_gifts import ask_and_import
+from companion.ui.format import set_display_zone
 from companion.ui.pages import PAGES, PageSpec
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.profile_bar import ProfileBar, services_for
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +65,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self._build_menu()
+        self.profile_bar = ProfileBar(self.tasks, self)
+        self.profile_bar.switch_requested.connect(self.switch_profile)
+        self.addToolBar(self.profile_bar)
+        self._load_profile()
         self.statusBar().showMessage(f"Data folder: {services.db.path.parent}")
         self.nav.setCurrentRow(0)
 
@@ -80,6 +86,9 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
             self._built[key] = page
+            reload_requested = getattr(page, "reload_requested", None)  # e.g. Settings: profile saved, restore
+            if reload_requested is not None:
+                reload_requested.connect(self.reload_services)
         return self._built[key]
 
     def show_page(self, key: str) -> QWidget:
@@ -108,6 +117,40 @@ class MainWindow(QMainWindow):
             changed = getattr(page, "data_changed", None)
             if changed is not None:
                 changed()
+
+    # ---- profiles ----------------------------------------------------------------------------------------
+
+    def _load_profile(self) -> None:
+        """Fill the switcher and show times in the profile's zone."""
+        self.profile_bar.load(self.services)
+        profiles, profile_id = self.services.profiles, self.services.profile_id
+        self.tasks.run(lambda: profiles.get(profile_id).time_zone, set_display_zone)
+
+    @Slot(int)
+    def switch_profile(self, profile_id: int) -> None:
+        self.reload_services(profile_id)
+
+    @Slot(object)
+    def reload_services(self, profile_id: int | None) -> None:
+        """Rebuild the services for a profile (None: the remembered one, e.g. after a restore), then the pages."""
+        current = self.services
+        self.tasks.run(lambda: services_for(current, profile_id), self.set_services)
+
+    def set_services(self, services: Services) -> None:
+        """Use new services: built pages are dropped and rebuilt lazily, the current one right away."""
+        row = max(self.nav.currentRow(), 0)
+        for key, page in list(self._built.items()):
+            shutdown = getattr(page, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+            index = next(i for i, spec in enumerate(self._specs) if spec.key == key)
+            self.pages.insertWidget(index, QWidget())
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        self._built.clear()
+        self.services = services
+        self._load_profile()
+        self._show_row(row)
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -28,4 +28,5 @@ PAGES: list[PageSpec] = [
     PageSpec("gifts", "Gifts", "companion.ui.pages.gifts", "GiftsPage"),
     PageSpec("gifters", "Gifters", "companion.ui.pages.gifters", "GiftersPage"),
     PageSpec("methods", "Payment methods", "companion.ui.pages.methods", "MethodsPage"),
+    PageSpec("settings", "Settings", "companion.ui.pages.settings", "SettingsPage"),
 ]
