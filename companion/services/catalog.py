@@ -7,9 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from companion.domain.catalog import gift_key, parse_catalog
-from companion.domain.errors import ValidationError
+from companion.domain.catalog import PricePoint, clean_gift_name, gift_key, parse_catalog
+from companion.domain.economics import check_coins
+from companion.domain.errors import NotFound, ValidationError
 from companion.domain.models import CatalogGift
+from companion.store.catalog_edit import CatalogEditRepo
 from companion.store.db import Database
 from companion.store.repositories import CatalogRepo, SettingRepo
 
@@ -57,3 +59,35 @@ class CatalogService:
     def find(self, name: str) -> CatalogGift | None:
         with self.db.session() as s:
             return CatalogRepo(s).find(name, self.clock())
+
+    # ---- editing: custom gifts, price changes (history kept: a gift keeps the price it had when received) ----
+
+    def add_custom(self, name: str, coins: int, streakable: bool = False) -> CatalogGift:
+        """A gift the bundled catalog does not have (a regional or new one), priced from now on."""
+        cleaned = clean_gift_name(name)
+        check_coins(coins)
+        now = self.clock()
+        with self.db.session(write=True) as s:
+            CatalogEditRepo(s).add_gift(cleaned, coins, streakable, now)
+            s.commit()
+            found = CatalogRepo(s).find(cleaned, now)
+        assert found is not None
+        return found
+
+    def set_price(self, gift_id: int, coins: int) -> CatalogGift:
+        """The gift costs `coins` from now on; gifts already logged keep the price they had."""
+        check_coins(coins)
+        now = self.clock()
+        with self.db.session(write=True) as s:
+            edit = CatalogEditRepo(s)
+            edit.set_price(gift_id, coins, now)
+            s.commit()
+            found = next((g for g in CatalogRepo(s).all(now) if g.id == gift_id), None)
+        if found is None:
+            raise NotFound(f"gift {gift_id} is not in the catalog")
+        return found
+
+    def price_history(self, gift_id: int) -> list[PricePoint]:
+        """Every price the gift has had, oldest first."""
+        with self.db.session() as s:
+            return CatalogEditRepo(s).history(gift_id)
