@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self.import_gifts)
         file_menu.addAction(import_action)
+        export_action = QAction("&Export…", self)
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.triggered.connect(self.export_data)
+        file_menu.addAction(export_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -167,6 +171,12 @@ class MainWindow(QMainWindow):
         about_action = QAction(f"&About {APP_NAME}", self)
         about_action.triggered.connect(self.about)
         help_menu.addAction(about_action)
+
+    @Slot()
+    def export_data(self) -> None:
+        from companion.ui.dialogs.export_data import ExportDialog
+
+        ExportDialog(self.services, self.tasks, self).open()
 
     @Slot()
     def import_gifts(self) -> None:
