@@ -116,8 +116,8 @@ def project(
         zero = Band(0, 0, 0)
         return Projection(start, days, zero, (zero,) * days if with_path else (), 0)
     pools = _pools(basis)
-    sizes = [len(pool) for pool in pools]
     weekdays = [(start + timedelta(days=i)).weekday() for i in range(days)]
+    plan = [(w, pools[w], len(pools[w])) for w in weekdays]
     rand = random.Random(seed).random
     totals: list[int] = []
     paths: list[list[int]] = [[] for _ in range(days)] if with_path else []
@@ -125,14 +125,14 @@ def project(
         # The resampled "world" is drawn lazily: a future day picks one of its weekday's n slots; a slot gets
         # its value (a random day of the pool) the first time it is picked. Same distribution as resampling
         # whole pools first, at a fraction of the draws.
-        worlds: list[dict[int, int]] = [{}, {}, {}, {}, {}, {}, {}]
+        worlds: tuple[dict[int, int], ...] = ({}, {}, {}, {}, {}, {}, {})
         running = 0
-        for i, w in enumerate(weekdays):
-            n = sizes[w]
+        for i, (w, pool, n) in enumerate(plan):
+            world = worlds[w]
             slot = int(rand() * n)
-            value = worlds[w].get(slot)
+            value = world.get(slot)
             if value is None:
-                value = worlds[w][slot] = pools[w][int(rand() * n)]
+                value = world[slot] = pool[int(rand() * n)]
             running += value
             if with_path:
                 paths[i].append(running)

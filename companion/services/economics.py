@@ -262,6 +262,43 @@ class EconomicsService:
             s.commit()
         return fee
 
+    def save_settings(
+        self,
+        scheme_key: str,
+        level_name: str,
+        rules: WithdrawalRules,
+        fees: dict[str, MethodFee],
+        custom_levels: Sequence[Level] | None = None,
+    ) -> EconomicsState:
+        """Everything the settings dialog edits, in one transaction: every value is checked first, so a bad one
+        changes nothing. `custom_levels` replaces the "Agency / custom" levels before the level is chosen."""
+        rules.checked()
+        for kind, fee in fees.items():
+            if kind not in METHOD_KINDS:
+                raise ValidationError(f"method kind must be one of {', '.join(METHOD_KINDS)}", field="kind")
+            try:
+                fee.checked()
+            except ValidationError as exc:
+                raise ValidationError(f"{kind}: {exc}", field=exc.field) from None
+        checked = check_levels(custom_levels) if custom_levels is not None else None
+        with self.db.session(write=True) as s:
+            repo = SchemeRepo(s)
+            if checked is not None:
+                custom = repo.row(CUSTOM_SCHEME_KEY)
+                assert custom.id is not None
+                repo.set_levels(custom.id, checked)
+            try:
+                scheme = repo.get(scheme_key)
+            except NotFound:
+                raise ValidationError(f"unknown reward scheme '{scheme_key}'", field="scheme") from None
+            self._apply(s, scheme_key, find_level(scheme.levels, level_name))
+            econ = ProfileEconomicsRepo(s)
+            econ.set_rules(self.profile_id, rules)
+            for kind, fee in fees.items():
+                econ.set_fee(self.profile_id, kind, fee)
+            s.commit()
+        return self.state()
+
     def state(self) -> EconomicsState:
         """Everything the settings dialog shows, read in one session."""
         today = self.today()

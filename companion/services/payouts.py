@@ -14,7 +14,7 @@ from companion.domain.currency import convert_to_usd, rate_on
 from companion.domain.economics import cash_for_diamonds, usd_per_diamond
 from companion.domain.errors import ValidationError
 from companion.domain.goals import Goal, GoalNeeds, check_goal, goal_needs
-from companion.domain.money import from_minor, minor_units, money_text, to_minor
+from companion.domain.money import from_minor, minor_units, to_minor
 from companion.domain.projection import project
 from companion.domain.text import clean_text
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
@@ -335,7 +335,4 @@ class PayoutService:
         totals = GiftRepo(s).totals_by_stream([st.id for st in streams])
         return sum(t.diamonds for t in totals.values()) // len(streams) or None
 
-
-def goal_target_text(goal: Goal) -> str:
-    return f"{money_text(from_minor(goal.target_minor, goal.currency), goal.currency)} {goal.currency}"
 

@@ -82,6 +82,16 @@ class MonthView:
     basis_days: int
     path: tuple[Band, ...]  # cumulative month total at the end of each remaining day
     note: str
+    earned_path: tuple[Decimal, ...] = ()  # cumulative cash at the end of each day from the 1st to today
+    cash_path: tuple[CashBand, ...] = ()  # `path` in cash
+
+    def chart_points(self) -> tuple[list[tuple[date, Decimal]], list[tuple[date, Decimal, Decimal, Decimal]]]:
+        """(day, cash so far) up to today and (day, p10, p50, p90) for each day after, for a chart."""
+        earned = [(self.month + timedelta(days=i), cash) for i, cash in enumerate(self.earned_path)]
+        band = [
+            (self.today + timedelta(days=i + 1), b.p10, b.p50, b.p90) for i, b in enumerate(self.cash_path)
+        ]
+        return earned, band
 
 
 @dataclass(frozen=True)
@@ -133,16 +143,22 @@ class ProjectionService:
         end_day = last if last is not None else to_local(self.clock(), tz).date() - timedelta(days=1)
         with self.db.session() as s:
             first_gift = PayoutRepo(s).first_gift(self.profile_id)
-            if first_gift is None:
-                return DailyHistory(end_day + timedelta(days=1), ())
-            first = max(to_local(first_gift, tz).date(), end_day - timedelta(days=max_days - 1))
-            start, end = local_midnight_utc(first, tz), local_midnight_utc(end_day + timedelta(days=1), tz)
+        if first_gift is None:
+            return DailyHistory(end_day + timedelta(days=1), ())
+        first = max(to_local(first_gift, tz).date(), end_day - timedelta(days=max_days - 1))
+        return self.days(first, end_day)
+
+    def days(self, first: date, last: date) -> DailyHistory:
+        """Diamonds of every local day `first`..`last`, zeros included."""
+        tz = self._tz()
+        start, end = local_midnight_utc(first, tz), local_midnight_utc(last + timedelta(days=1), tz)
+        with self.db.session() as s:
             buckets = InsightsRepo(s).quarter_hours(self.profile_id, start, end)
         by_day: dict[date, int] = {}
         for moment, diamonds in buckets:
             day = to_local(moment, tz).date()
             by_day[day] = by_day.get(day, 0) + diamonds
-        return daily_history(first, end_day, by_day)
+        return daily_history(first, last, by_day)
 
     def project(self, days: int = DEFAULT_DAYS, with_path: bool = False) -> ProjectionView:
         """The next `days` full local days (from tomorrow) as a p10 / p50 / p90 band, in the display currency."""
@@ -178,10 +194,15 @@ class ProjectionService:
         display = self.economics.display()
         end = rest.total.plus(earned) if rest is not None else Band(earned, earned, earned)
         path = tuple(b.plus(earned) for b in rest.path) if rest is not None else ()
+        running, earned_path = 0, []
+        for diamonds in self.days(first, today).diamonds if with_path else ():
+            running += diamonds
+            earned_path.append(display.from_usd(cash_for_diamonds(running, share)))
         return MonthView(
             first, today, earned, display.from_usd(cash_for_diamonds(earned, share)), end,
             cash_band(end, share, display), rest.days if rest else 0, display.currency, share,
             rest.basis_days if rest else len(self.history(today - timedelta(days=1)).diamonds), path, display.note,
+            tuple(earned_path), tuple(cash_band(b, share, display) for b in path),
         )  # fmt: skip
 
     def what_if(self) -> WhatIf:

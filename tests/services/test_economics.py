@@ -138,3 +138,20 @@ def test_rules_and_fees_round_trip(services: Services) -> None:
     assert services.economics.rules() == WithdrawalRules(2_500, 50_000, 7, 2_000)
     fees = services.economics.fees()
     assert fees["paypal"] == MethodFee(290, 30) and fees["bank"] == MethodFee()
+
+
+def test_settings_are_saved_all_or_nothing(services: Services) -> None:
+    fees = {"paypal": MethodFee(290, 30), "bank": MethodFee(0, 500)}
+    rules = WithdrawalRules(1_000, 100_000, 15, 2_500)
+    state = services.economics.save_settings(
+        "custom", "Agency", rules, fees, custom_levels=[Level("Agency", 4_200), Level("Agency plus", 4_700)]
+    )
+    assert state.level == Level("Agency", 4_200) and state.share_bps == 4_200
+    assert state.rules == rules and state.fees["bank"] == MethodFee(0, 500)
+    before = services.economics.state()
+    with pytest.raises(ValidationError) as info:  # a bad fee: the good level and rules are not saved either
+        services.economics.save_settings(US, "Maximum", WithdrawalRules(), {"paypal": MethodFee(20_000, 0)})
+    assert info.value.field == "fee percentage" and "paypal" in str(info.value)
+    with pytest.raises(ValidationError):  # an unknown level after new custom levels: those are not kept
+        services.economics.save_settings("custom", "Nope", rules, {}, custom_levels=[Level("Other", 1_000)])
+    assert services.economics.state() == before

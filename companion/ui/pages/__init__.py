@@ -27,6 +27,7 @@ PAGES: list[PageSpec] = [
     PageSpec("streams", "Streams", "companion.ui.pages.streams", "StreamsPage"),
     PageSpec("gifts", "Gifts", "companion.ui.pages.gifts", "GiftsPage"),
     PageSpec("gifters", "Gifters", "companion.ui.pages.gifters", "GiftersPage"),
+    PageSpec("payouts", "Payouts", "companion.ui.pages.payouts", "PayoutsPage"),
     PageSpec("methods", "Payment methods", "companion.ui.pages.methods", "MethodsPage"),
     PageSpec("settings", "Settings", "companion.ui.pages.settings", "SettingsPage"),
 ]

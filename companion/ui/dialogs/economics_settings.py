@@ -1,0 +1,319 @@
+"""Economics settings: reward scheme and level (and the user's own levels), withdrawal rules and method fees,
+exchange rates for the display currency. The dialog only collects values; the page saves them through the
+services off the GUI thread, all or nothing, and shows a refusal here."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.economics import parse_share_percent, share_percent_text
+from companion.domain.errors import ValidationError
+from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level
+from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
+from companion.services.economics import EconomicsState
+
+
+def _cents(text: str, field: str) -> int:
+    try:
+        amount = Decimal(text.strip().replace(",", "") or "0")
+    except InvalidOperation:
+        raise ValidationError(f"'{text}' is not an amount", field=field) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"'{text}' is not an amount in dollars and cents", field=field)
+    return int(amount * 100)
+
+
+def _bps(text: str, field: str) -> int:
+    try:
+        return parse_share_percent(text or "0")
+    except ValidationError as exc:
+        raise ValidationError(str(exc).replace("share", field), field=field) from None
+
+
+def _dollars(cents: int) -> str:
+    return f"{Decimal(cents).scaleb(-2):.2f}"
+
+
+class EconomicsDialog(QDialog):
+    """`save_requested(dict)` carries `EconomicsService.save_settings` keywords; `rate_requested(currency, rate,
+    day)` asks to note a rate."""
+
+    save_requested = Signal(dict)
+    rate_requested = Signal(str, str, object)
+
+    def __init__(self, state: EconomicsState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Payout settings")
+        self.setMinimumSize(620, 480)
+        self.state = state
+        tabs = QTabWidget()
+        tabs.addTab(self._level_tab(), "Reward level")
+        tabs.addTab(self._withdrawal_tab(), "Withdrawals and fees")
+        tabs.addTab(self._rates_tab(), "Currency")
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    # ---- level ------------------------------------------------------------------------------------------
+
+    def _level_tab(self) -> QWidget:
+        tab = QWidget()
+        self.scheme_combo = QComboBox()
+        for scheme in self.state.schemes:
+            self.scheme_combo.addItem(scheme.name, scheme.key)
+        self.level_combo = QComboBox()
+        self.scheme_note = QLabel("")
+        self.scheme_note.setObjectName("muted")
+        self.scheme_note.setWordWrap(True)
+        self.custom_table = QTableWidget(0, 2)
+        self.custom_table.setHorizontalHeaderLabels(["Level name", "Share %"])
+        self.custom_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.custom_table.verticalHeader().setVisible(False)
+        self.custom_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        custom = next((s for s in self.state.schemes if s.key == CUSTOM_SCHEME_KEY), None)
+        for level in custom.levels if custom else ():
+            self._add_custom_row(level.name, share_percent_text(level.share_bps))
+        self.add_level_button = QPushButton("Add level")
+        self.remove_level_button = QPushButton("Remove level")
+        self.add_level_button.clicked.connect(lambda: self._add_custom_row("", ""))
+        self.remove_level_button.clicked.connect(self._remove_custom_row)
+        self.custom_box = QWidget()
+        custom_layout = QVBoxLayout(self.custom_box)
+        custom_layout.setContentsMargins(0, 0, 0, 0)
+        custom_layout.addWidget(QLabel("Your own levels (e.g. what your agency agreed):"))
+        custom_layout.addWidget(self.custom_table)
+        row = QHBoxLayout()
+        row.addWidget(self.add_level_button)
+        row.addWidget(self.remove_level_button)
+        row.addStretch(1)
+        custom_layout.addLayout(row)
+        form = QFormLayout()
+        form.addRow("Scheme", self.scheme_combo)
+        form.addRow("Your level", self.level_combo)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(form)
+        layout.addWidget(self.scheme_note)
+        layout.addWidget(self.custom_box, 3)
+        layout.addStretch(1)  # takes the room when the custom levels are hidden
+        self.scheme_combo.currentIndexChanged.connect(self._scheme_changed)
+        self.custom_table.itemChanged.connect(lambda _item: self._scheme_changed())
+        current = self.state.scheme.key if self.state.scheme else "classic"
+        self.scheme_combo.setCurrentIndex(max(self.scheme_combo.findData(current), 0))
+        self._scheme_changed()
+        if self.state.level is not None:
+            self.level_combo.setCurrentIndex(max(self.level_combo.findData(self.state.level.name), 0))
+        return tab
+
+    def _add_custom_row(self, name: str, share: str) -> None:
+        row = self.custom_table.rowCount()
+        self.custom_table.insertRow(row)
+        self.custom_table.setItem(row, 0, QTableWidgetItem(name))
+        self.custom_table.setItem(row, 1, QTableWidgetItem(share))
+
+    def _remove_custom_row(self) -> None:
+        rows = sorted({i.row() for i in self.custom_table.selectedIndexes()}, reverse=True)
+        for row in rows or [self.custom_table.rowCount() - 1]:
+            if row >= 0:
+                self.custom_table.removeRow(row)
+        self._scheme_changed()
+
+    def custom_levels(self) -> list[Level]:
+        """The custom table as levels; a bad share names its row."""
+        levels = []
+        for row in range(self.custom_table.rowCount()):
+            name_item, share_item = self.custom_table.item(row, 0), self.custom_table.item(row, 1)
+            name = name_item.text() if name_item else ""
+            share_text = share_item.text() if share_item else ""
+            if not name.strip() and not share_text.strip():
+                continue
+            try:
+                share = parse_share_percent(share_text)
+            except ValidationError as exc:
+                raise ValidationError(f"custom level row {row + 1}: {exc}", field="share") from None
+            levels.append(Level(name, share))
+        return levels
+
+    def _scheme_changed(self) -> None:
+        key = self.scheme_combo.currentData()
+        keep = self.level_combo.currentData()
+        self.level_combo.blockSignals(True)
+        self.level_combo.clear()
+        if key == CUSTOM_SCHEME_KEY:
+            try:
+                levels = self.custom_levels()
+            except ValidationError:
+                levels = []
+            note = "Edit the levels below; they are saved with the other settings."
+        else:
+            scheme = next(s for s in self.state.schemes if s.key == key)
+            levels, note = list(scheme.levels), scheme.note
+        for level in levels:
+            self.level_combo.addItem(f"{level.name} — {share_percent_text(level.share_bps)} %", level.name)
+        index = self.level_combo.findData(keep)
+        self.level_combo.setCurrentIndex(index if index >= 0 else 0)
+        self.level_combo.blockSignals(False)
+        self.scheme_note.setText(note)
+        self.custom_box.setVisible(key == CUSTOM_SCHEME_KEY)
+
+    # ---- withdrawals ------------------------------------------------------------------------------------
+
+    def _withdrawal_tab(self) -> QWidget:
+        tab = QWidget()
+        rules = self.state.rules
+        self.min_edit = QLineEdit(_dollars(rules.min_withdrawal_cents))
+        self.cap_edit = QLineEdit(_dollars(rules.daily_cap_cents))
+        self.days_edit = QLineEdit(str(rules.processing_days))
+        self.tax_edit = QLineEdit(share_percent_text(rules.tax_set_aside_bps))
+        form = QFormLayout()
+        form.addRow("Minimum withdrawal (US$)", self.min_edit)
+        form.addRow("Daily cap (US$)", self.cap_edit)
+        form.addRow("Processing days", self.days_edit)
+        form.addRow("Tax set-aside %", self.tax_edit)
+        note = QLabel("TikTok no longer publishes a minimum; use the one your withdrawal screen shows.")
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Method fees"), 0, 0)
+        grid.addWidget(QLabel("Percent"), 0, 1)
+        grid.addWidget(QLabel("Fixed (US$)"), 0, 2)
+        self.fee_edits: dict[str, tuple[QLineEdit, QLineEdit]] = {}
+        for row, kind in enumerate(METHOD_KINDS, start=1):
+            fee = self.state.fees.get(kind, MethodFee())
+            percent, fixed = QLineEdit(share_percent_text(fee.percent_bps)), QLineEdit(_dollars(fee.fixed_cents))
+            grid.addWidget(QLabel(kind.capitalize() if kind != "paypal" else "PayPal"), row, 0)
+            grid.addWidget(percent, row, 1)
+            grid.addWidget(fixed, row, 2)
+            self.fee_edits[kind] = (percent, fixed)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addSpacing(8)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        return tab
+
+    def rules(self) -> WithdrawalRules:
+        days = self.days_edit.text().strip()
+        if not days.isdigit():
+            raise ValidationError(f"processing days '{days}' is not a whole number", field="processing days")
+        return WithdrawalRules(
+            _cents(self.min_edit.text(), "minimum withdrawal"), _cents(self.cap_edit.text(), "daily cap"),
+            int(days), _bps(self.tax_edit.text(), "tax set-aside"),
+        )  # fmt: skip
+
+    def fees(self) -> dict[str, MethodFee]:
+        return {
+            kind: MethodFee(_bps(p.text(), f"{kind} fee percentage"), _cents(f.text(), f"{kind} fixed fee"))
+            for kind, (p, f) in self.fee_edits.items()
+        }
+
+    # ---- rates ------------------------------------------------------------------------------------------
+
+    def _rates_tab(self) -> QWidget:
+        tab = QWidget()
+        currency = self.state.currency
+        intro = QLabel(
+            f"Figures are shown in {currency} (the profile's currency). TikTok pays in US dollars: cash is "
+            "worked out in US$ first, then converted at the newest rate you noted, rounded once."
+            if currency != "USD"
+            else "Figures are shown in US dollars (the profile's currency). To see another currency, change the "
+            "profile's currency and note a rate here."
+        )
+        intro.setWordWrap(True)
+        self.rates_table = QTableWidget(0, 3)
+        self.rates_table.setHorizontalHeaderLabels(["Currency", "Per US$1", "As of"])
+        self.rates_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.rates_table.verticalHeader().setVisible(False)
+        self.rates_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.set_rates(self.state)
+        self.rate_currency = QLineEdit(currency if currency != "USD" else "")
+        self.rate_currency.setPlaceholderText("EUR")
+        self.rate_currency.setMaximumWidth(80)
+        self.rate_value = QLineEdit()
+        self.rate_value.setPlaceholderText("e.g. 0.92")
+        self.rate_day = QDateEdit(QDate.currentDate())
+        self.rate_day.setCalendarPopup(True)
+        self.rate_day.setDisplayFormat("yyyy-MM-dd")
+        self.add_rate_button = QPushButton("Note rate")
+        self.add_rate_button.clicked.connect(self._note_rate)
+        row = QHBoxLayout()
+        for widget in (self.rate_currency, self.rate_value, self.rate_day, self.add_rate_button):
+            row.addWidget(widget)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(intro)
+        layout.addWidget(self.rates_table, 1)
+        layout.addLayout(row)
+        return tab
+
+    def set_rates(self, state: EconomicsState) -> None:
+        self.rates_table.setRowCount(0)
+        for rate in sorted(state.rates, key=lambda r: (r.currency, r.as_of), reverse=True):
+            row = self.rates_table.rowCount()
+            self.rates_table.insertRow(row)
+            for column, text in enumerate((rate.currency, f"{rate.per_usd:f}", rate.as_of.isoformat())):
+                self.rates_table.setItem(row, column, QTableWidgetItem(text))
+
+    def _note_rate(self) -> None:
+        value = self.rate_day.date()
+        self.error_label.hide()
+        self.rate_requested.emit(
+            self.rate_currency.text(), self.rate_value.text(), date(value.year(), value.month(), value.day())
+        )
+
+    # ---- saving -----------------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """`save_settings` keywords; a value that cannot even be read raises ValidationError naming it."""
+        key = self.scheme_combo.currentData()
+        custom = self.custom_levels() if key == CUSTOM_SCHEME_KEY else None
+        level = self.level_combo.currentData()
+        if level is None:
+            raise ValidationError("choose a level (a custom scheme needs at least one)", field="level")
+        return {"scheme_key": key, "level_name": level, "rules": self.rules(), "fees": self.fees(),
+                "custom_levels": custom}  # fmt: skip
+
+    def _save(self) -> None:
+        try:
+            values = self.values()
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        self.error_label.hide()
+        self.buttons.setEnabled(False)
+        self.save_requested.emit(values)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.buttons.setEnabled(True)

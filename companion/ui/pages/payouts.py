@@ -1,0 +1,520 @@
+"""Payouts page: the balance not yet withdrawn, this month and its likely end (a band, never a lone number), the
+projection chart, what every level would pay, goals, the withdrawal planner, the ledger and reconciliation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.economics import share_percent_text
+from companion.domain.errors import CompanionError
+from companion.domain.money import from_minor
+from companion.domain.schemes import Level, Scheme
+from companion.domain.withdrawals import METHOD_KINDS, Payout, WithdrawalPlan
+from companion.services import Services
+from companion.services.payouts import Balance, GoalProgress, PaymentMethodChoice, Reconciliation
+from companion.services.projections import MonthView, WhatIf
+from companion.ui.format import local_short, money, whole
+from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
+from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.stat_card import StatCard
+
+LUMPY = (
+    "Gift income is lumpy: one big gift can make a month. Estimates are ranges from your own daily history — "
+    "8 in 10 outcomes fall inside; 1 in 10 lands below, 1 in 10 above."
+)
+KIND_TITLES = {"paypal": "PayPal", "bank": "Bank", "payoneer": "Payoneer", "other": "Other"}
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    balance: Balance
+    month: MonthView
+    what_if: WhatIf
+    goals: list[GoalProgress]
+    plan: WithdrawalPlan
+    ledger: list[Payout]
+    reconciliation: Reconciliation | None
+    scheme: Scheme | None
+    level: Level | None
+    methods: list[PaymentMethodChoice]
+
+
+def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 12, 16, 14)
+    layout.setSpacing(8)
+    label = QLabel(title)
+    label.setObjectName("sectionTitle")
+    layout.addWidget(label)
+    return frame, layout
+
+
+def _table(model: Any, height: int, stretch: int = 0) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(60)
+    view.setMinimumHeight(height)
+    return view
+
+
+def _fit_rows(view: QTableView, most: int) -> None:
+    """Make a short table exactly as tall as its rows (up to `most` rows, then it scrolls)."""
+    rows = min(view.model().rowCount(), most)
+    height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
+    height += sum(view.rowHeight(r) for r in range(rows)) if rows else view.verticalHeader().defaultSectionSize()
+    view.setFixedHeight(height)
+
+
+def _muted(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+class PayoutsPage(QWidget):
+    """Reads everything in one background task (`refresh`); writes go through dialogs and the services."""
+
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.services = services
+        self.tasks = tasks
+        self.snapshot: _Snapshot | None = None
+        self.chart: Any = None  # built with the first figures: QtCharts is imported only then
+        self._stale = True
+        self._dialog: Any = None
+
+        title = QLabel("Payouts")
+        title.setObjectName("pageTitle")
+        self.level_label = _muted()
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setToolTip("Reward level, withdrawal rules, fees and exchange rates")
+        self.record_button = QPushButton("Record payout…")
+        self.record_button.setObjectName("primary")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addSpacing(12)
+        header.addWidget(self.level_label, 1)
+        header.addWidget(self.settings_button)
+        header.addWidget(self.record_button)
+
+        self.balance_card = StatCard("not withdrawn yet")
+        self.month_card = StatCard("earned this month so far")
+        self.end_card = StatCard("likely month end")
+        self.level_card = StatCard("your level")
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in (self.balance_card, self.month_card, self.end_card, self.level_card):
+            card.caption_label.setWordWrap(True)
+            cards.addWidget(card, 1)
+        cards.setStretch(2, 2)  # the month end is a range: give it room
+        self.lumpy_label = _muted(LUMPY)
+
+        chart_frame, self.chart_layout = _section("This month: so far and where it will probably end")
+        self.chart_placeholder = _muted("Loading…")
+        self.chart_layout.addWidget(self.chart_placeholder)
+        chart_frame.setMinimumHeight(300)
+
+        what_if_frame, what_if_layout = _section("What every level would pay for the same gifts")
+        self.what_if_model = WhatIfTableModel(self)
+        self.what_if_view = _table(self.what_if_model, 150)
+        what_if_layout.addWidget(self.what_if_view)
+        self.what_if_note = _muted()
+        what_if_layout.addWidget(self.what_if_note)
+
+        goals_frame, goals_outer = _section("Goals")
+        self.goals_box = QVBoxLayout()
+        self.goals_box.setSpacing(10)
+        goals_outer.addLayout(self.goals_box)
+        self.add_goal_button = QPushButton("Add goal…")
+        goals_outer.addWidget(self.add_goal_button, 0, Qt.AlignmentFlag.AlignLeft)
+        goals_outer.addStretch(1)
+
+        plan_frame, plan_layout = _section("Withdrawal planner")
+        self.kind_combo = QComboBox()
+        for kind in METHOD_KINDS:
+            self.kind_combo.addItem(KIND_TITLES[kind], kind)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel("Withdraw to"))
+        kind_row.addWidget(self.kind_combo)
+        kind_row.addStretch(1)
+        plan_layout.addLayout(kind_row)
+        self.plan_model = PlanTableModel(self)
+        self.plan_view = _table(self.plan_model, 120)
+        plan_layout.addWidget(self.plan_view)
+        self.plan_label = _muted()
+        plan_layout.addWidget(self.plan_label)
+
+        ledger_frame, ledger_layout = _section("Payouts ledger")
+        self.ledger_model = PayoutTableModel(self)
+        self.ledger_view = _table(self.ledger_model, 120, stretch=8)
+        self.ledger_empty = _muted("No payouts recorded yet. “Record payout…” adds one you requested in TikTok.")
+        self.paid_button = QPushButton("Mark paid")
+        self.failed_button = QPushButton("Mark failed")
+        self.delete_button = QPushButton("Delete")
+        ledger_buttons = QHBoxLayout()
+        for button in (self.paid_button, self.failed_button, self.delete_button):
+            ledger_buttons.addWidget(button)
+        ledger_buttons.addStretch(1)
+        ledger_layout.addWidget(self.ledger_view)
+        ledger_layout.addWidget(self.ledger_empty)
+        ledger_layout.addLayout(ledger_buttons)
+
+        check_frame, check_layout = _section("Check against TikTok")
+        check_layout.addWidget(_muted("Type the diamond balance TikTok shows you now to see the gap to the app's."))
+        self.check_edit = QLineEdit()
+        self.check_edit.setPlaceholderText("Diamonds TikTok shows")
+        self.check_button = QPushButton("Compare")
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_edit, 1)
+        check_row.addWidget(self.check_button)
+        check_layout.addLayout(check_row)
+        self.check_label = QLabel("")
+        self.check_label.setWordWrap(True)
+        check_layout.addWidget(self.check_label)
+        check_layout.addStretch(1)
+
+        content = QWidget()
+        content.setObjectName("page")
+        grid = QGridLayout(content)
+        grid.setContentsMargins(24, 20, 24, 20)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(14)
+        grid.addLayout(header, 0, 0, 1, 2)
+        grid.addLayout(cards, 1, 0, 1, 2)
+        grid.addWidget(self.lumpy_label, 2, 0, 1, 2)
+        grid.addWidget(chart_frame, 3, 0)
+        grid.addWidget(goals_frame, 3, 1)
+        grid.addWidget(what_if_frame, 4, 0, 1, 2)
+        grid.addWidget(ledger_frame, 5, 0, 1, 2)
+        grid.addWidget(plan_frame, 6, 0)
+        grid.addWidget(check_frame, 6, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.settings_button.clicked.connect(self.open_settings)
+        self.record_button.clicked.connect(self.record_payout)
+        self.add_goal_button.clicked.connect(self.add_goal)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.paid_button.clicked.connect(lambda: self._set_status("paid"))
+        self.failed_button.clicked.connect(lambda: self._set_status("failed"))
+        self.delete_button.clicked.connect(self._delete_payout)
+        self.check_button.clicked.connect(self.compare_balance)
+        self.check_edit.returnPressed.connect(self.compare_balance)
+        self.ledger_view.selectionModel().selectionChanged.connect(lambda *_: self._ledger_buttons())
+        self._ledger_buttons()
+
+    # ---- loading ----------------------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        if self._stale:
+            self.refresh()
+
+    def data_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        services, kind = self.services, self.kind_combo.currentData()
+
+        def load() -> _Snapshot:
+            return _Snapshot(
+                services.payouts.balance(), services.projections.month(), services.projections.what_if(),
+                services.payouts.goals(), services.payouts.plan(kind), services.payouts.ledger(),
+                services.payouts.last_reconciliation(), services.economics.scheme(),
+                services.economics.current_level(), services.payouts.methods(),
+            )  # fmt: skip
+
+        self.tasks.run(load, self._show)
+
+    def _show(self, snap: _Snapshot) -> None:
+        self.snapshot = snap
+        cur = snap.month.currency
+        balance = snap.balance
+        self.balance_card.set_value(
+            money(balance.shown, balance.currency), f"not withdrawn yet · {whole(balance.diamonds)} diamonds"
+        )
+        self.month_card.set_value(
+            money(snap.month.earned, cur), f"this month so far · {whole(snap.month.earned_diamonds)} diamonds"
+        )
+        end = snap.month.end
+        if snap.month.days_left == 0:
+            self.end_card.set_value(money(end.p50, cur), "month end: today is the last day")
+        elif snap.month.basis_days == 0:
+            self.end_card.set_value("–", "month end: no full day of gifts to project from yet")
+        else:
+            self.end_card.set_value(
+                f"{money(end.p10, cur)} – {money(end.p90, cur)}",
+                f"likely month end · middle {money(end.p50, cur)} · {snap.month.days_left} days left",
+            )
+        level_name = snap.level.name if snap.level else "custom share"
+        self.level_card.set_value(f"{share_percent_text(snap.month.share_bps)} %", f"your level · {level_name}")
+        scheme = snap.scheme.name if snap.scheme else "no reward scheme"
+        note = f" · figures {snap.month.note}" if snap.month.note else ""
+        self.level_label.setText(f"{scheme}{note}")
+        self._show_chart(snap.month)
+        self.what_if_model.currency = snap.what_if.currency
+        self.what_if_model.set_rows(snap.what_if.rows)
+        _fit_rows(self.what_if_view, 12)
+        wi = snap.what_if
+        self.what_if_note.setText(
+            f"Same diamonds under each level: {whole(wi.diamonds_this_month)} this month, "
+            f"{whole(wi.diamonds_last_month)} last month, {whole(wi.diamonds_last_90_days)} in the last 90 days."
+        )
+        self._show_goals(snap.goals)
+        self._show_plan(snap.plan)
+        self.ledger_model.set_rows(snap.ledger)
+        _fit_rows(self.ledger_view, 8)
+        self.ledger_view.setVisible(bool(snap.ledger))
+        self.ledger_empty.setVisible(not snap.ledger)
+        self._ledger_buttons()
+        self._show_reconciliation(snap.reconciliation)
+
+    def _show_chart(self, month: MonthView) -> None:
+        if self.chart is None:
+            from companion.ui.widgets.projection_chart import ProjectionChart  # QtCharts: only now
+
+            self.chart = ProjectionChart()
+            self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
+            self.chart_placeholder.hide()
+        earned, band = month.chart_points()
+        self.chart.set_month(earned, band, month.currency)
+
+    def _show_goals(self, goals: list[GoalProgress]) -> None:
+        while self.goals_box.count():
+            item = self.goals_box.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        if not goals:
+            self.goals_box.addWidget(_muted("No goals yet. A goal shows what it takes: diamonds a day, streams."))
+        for progress in goals:
+            self.goals_box.addWidget(self._goal_widget(progress))
+
+    def _goal_widget(self, progress: GoalProgress) -> QWidget:
+        goal = progress.goal
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        target = money(from_minor(goal.target_minor, goal.currency), goal.currency)
+        top = QHBoxLayout()
+        name = QLabel(f"<b>{goal.title or 'Goal'}</b>: {target} by {goal.due:%d %b %Y}")
+        remove = QPushButton("Remove")
+        remove.setFlat(True)
+        remove.setToolTip("Delete this goal")
+        remove.clicked.connect(lambda: self._remove_goal(goal.id))
+        top.addWidget(name, 1)
+        top.addWidget(remove)
+        bar = QProgressBar()
+        bar.setRange(0, 1000)
+        bar.setValue(int(progress.fraction * 1000))
+        bar.setFormat(f"{money(progress.earned_usd, 'USD')} of {money(progress.target_usd, 'USD')}")
+        bar.setTextVisible(True)
+        layout.addLayout(top)
+        layout.addWidget(bar)
+        layout.addWidget(_muted(progress.needs.describe(target, goal.due)))
+        if progress.by_due is not None:
+            band = progress.by_due
+            layout.addWidget(_muted(
+                f"By then probably {money(band.p10, goal.currency)} – {money(band.p90, goal.currency)}"
+                f" (middle {money(band.p50, goal.currency)})."
+            ))  # fmt: skip
+        return box
+
+    def _show_plan(self, plan: WithdrawalPlan) -> None:
+        self.plan_model.set_rows(plan.steps)
+        _fit_rows(self.plan_view, 6)
+        self.plan_view.setVisible(bool(plan.steps))
+        parts = []
+        if plan.steps:
+            parts.append(
+                f"In total {usd(plan.gross_cents)} in {len(plan.steps)} withdrawal(s): fees {usd(plan.fee_cents)}, "
+                f"set aside {usd(plan.set_aside_cents)}, net {usd(plan.net_cents)}."
+            )
+        if plan.message:
+            parts.append(plan.message[0].upper() + plan.message[1:] + ".")
+        self.plan_label.setText(" ".join(parts))
+
+    def _show_reconciliation(self, rec: Reconciliation | None) -> None:
+        if rec is None:
+            self.check_label.setText("")
+            return
+        gap = rec.gap_diamonds
+        if gap == 0:
+            verdict = "No gap: the app's balance matches TikTok's."
+        else:
+            more = "more" if gap > 0 else "less"
+            verdict = (
+                f"Gap: TikTok shows {whole(abs(gap))} diamonds {more} ({money(abs(rec.gap_usd), 'USD')}) than the "
+                "app tracked. Gifts not logged, or diamonds TikTok has not credited yet, explain a gap."
+            )
+        self.check_label.setText(
+            f"Last check, {local_short(rec.check.checked_at)}: TikTok "
+            f"{whole(rec.check.diamonds_shown)} · app {whole(rec.tracked_diamonds)}.\n{verdict}"
+        )
+
+    # ---- actions ----------------------------------------------------------------------------------------
+
+    def _changed(self, *_: object) -> None:
+        """Something was written: reload this page and tell the others through the window, if there is one."""
+        window = self.window()
+        notify = getattr(window, "data_changed", None)
+        if callable(notify) and window is not self:
+            notify()
+        else:
+            self.refresh()
+
+    @Slot()
+    def _kind_changed(self) -> None:
+        kind = self.kind_combo.currentData()
+        self.tasks.run(lambda: self.services.payouts.plan(kind), self._show_plan)
+
+    def _selected_payout(self) -> Payout | None:
+        rows = self.ledger_view.selectionModel().selectedRows()
+        return self.ledger_model.record_at(rows[0].row()) if rows else None
+
+    def _ledger_buttons(self) -> None:
+        payout = self._selected_payout()
+        self.paid_button.setEnabled(payout is not None and payout.status != "paid")
+        self.failed_button.setEnabled(payout is not None and payout.status != "failed")
+        self.delete_button.setEnabled(payout is not None)
+
+    def _set_status(self, status: str) -> None:
+        payout = self._selected_payout()
+        if payout is not None:
+            self.tasks.run(lambda: self.services.payouts.set_status(payout.id, status), self._changed)
+
+    def _delete_payout(self) -> None:
+        payout = self._selected_payout()
+        if payout is not None:
+            self.tasks.run(lambda: self.services.payouts.remove(payout.id), self._changed)
+
+    def _remove_goal(self, goal_id: int) -> None:
+        self.tasks.run(lambda: self.services.payouts.remove_goal(goal_id), self._changed)
+
+    @Slot()
+    def compare_balance(self) -> None:
+        text = self.check_edit.text().strip().replace(",", "")
+        if not text.isdigit():
+            self.check_label.setText("Type the diamonds as a whole number, e.g. 12500.")
+            return
+        self.tasks.run(lambda: self.services.payouts.reconcile(int(text)), self._compared, self._refused_inline)
+
+    def _compared(self, rec: Reconciliation) -> None:
+        self.check_edit.clear()
+        self._show_reconciliation(rec)
+
+    def _refused_inline(self, exc: BaseException) -> None:
+        if isinstance(exc, CompanionError):
+            self.check_label.setText(str(exc))
+        else:
+            self.tasks.report_error(exc)
+
+    def _submit(self, dialog: Any, work: Any) -> None:
+        """Run a dialog's write; on refusal the dialog stays open with the reason, on success it closes."""
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, CompanionError):
+                dialog.show_error(str(exc))
+            else:
+                dialog.reject()
+                self.tasks.report_error(exc)
+
+        def done(_: object) -> None:
+            dialog.accept()
+            self._changed()
+
+        if hasattr(dialog, "set_busy"):
+            dialog.set_busy()
+        self.tasks.run(work, done, failed)
+
+    def _today(self) -> date:
+        return self.snapshot.month.today if self.snapshot else date.today()
+
+    @Slot()
+    def record_payout(self) -> None:
+        from companion.ui.dialogs.payout_dialog import PayoutDialog
+
+        methods = self.snapshot.methods if self.snapshot else []
+        dialog = PayoutDialog(methods, self._today(), self)
+        dialog.submitted.connect(lambda values: self._submit(dialog, lambda: self.services.payouts.record(**values)))
+        self._dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def add_goal(self) -> None:
+        from companion.ui.dialogs.payout_dialog import GoalDialog
+
+        currency = self.snapshot.month.currency if self.snapshot else "USD"
+        dialog = GoalDialog(currency, self._today(), self)
+        dialog.submitted.connect(lambda values: self._submit(dialog, lambda: self.services.payouts.add_goal(**values)))
+        self._dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def open_settings(self) -> None:
+        self.tasks.run(self.services.economics.state, self._open_settings)
+
+    def _open_settings(self, state: Any) -> None:
+        from companion.ui.dialogs.economics_settings import EconomicsDialog
+
+        dialog = EconomicsDialog(state, self)
+        economics = self.services.economics
+        dialog.save_requested.connect(lambda values: self._submit(dialog, lambda: economics.save_settings(**values)))
+
+        def note_rate(currency: str, rate: str, day: date) -> None:
+            def work() -> Any:
+                economics.set_rate(currency, rate, day)
+                return economics.state()
+
+            def done(new_state: Any) -> None:
+                dialog.set_rates(new_state)
+                self._changed()
+
+            self.tasks.run(work, done, lambda exc: dialog.show_error(str(exc)))
+
+        dialog.rate_requested.connect(note_rate)
+        self._dialog = dialog
+        dialog.open()

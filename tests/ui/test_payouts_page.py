@@ -1,0 +1,144 @@
+"""Payouts page driven like a user: figures shown as bands, payouts recorded (and refused), reconciliation,
+settings saved through the dialog, goals added."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from companion.services import Services
+from companion.ui.main_window import MainWindow
+from tests.ui.conftest import wait_idle
+
+
+def _seed(services: Services, days: int = 40, diamonds: int = 2_000) -> None:
+    """`diamonds` a day on each of the `days` local days before today."""
+    today = datetime.now().astimezone().date()
+    for back in range(1, days + 1):
+        at = datetime.combine(today - timedelta(days=back), time(12)).astimezone()
+        services.gifts.log("Rose", diamonds, "fan", at=at)
+
+
+def _page(qtbot: QtBot, window: MainWindow) -> Any:
+    page = window.show_page("payouts")
+    wait_idle(qtbot, window)
+    return page
+
+
+def _ok(dialog: Any) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_page_shows_balance_band_what_if_and_chart(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services)
+    page = _page(qtbot, window)
+    assert page.balance_card.value_label.text() == "US$400.00"  # 80,000 × 0.005
+    assert "80,000 diamonds" in page.balance_card.caption_label.text()
+    month = page.snapshot.month
+    if month.days_left:  # a steady history: the band is one number, shown as a range all the same
+        assert " – " in page.end_card.value_label.text()
+        assert "middle" in page.end_card.caption_label.text()
+    assert "lumpy" in page.lumpy_label.text()
+    assert page.what_if_model.rowCount() == 1  # Classic has one level
+    assert page.what_if_model.data(page.what_if_model.index(0, 0)).endswith("(yours)")
+    assert page.chart is not None and page.chart.band is not None
+    assert page.chart.band.upperSeries().count() == month.days_left + (1 if month.days_left else 0)
+    assert page.ledger_empty.isVisibleTo(page) and not page.ledger_view.isVisibleTo(page)
+
+
+def test_record_a_payout_and_mark_it_paid(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services)
+    page = _page(qtbot, window)
+    page.record_button.click()
+    dialog = page._dialog
+    qtbot.keyClicks(dialog.amount, "150.00")
+    qtbot.keyClicks(dialog.notes, "first one")
+    _ok(dialog)
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible()
+    assert page.ledger_model.rowCount() == 1
+    assert page.ledger_model.data(page.ledger_model.index(0, 1)) == "requested"
+    assert page.balance_card.value_label.text() == "US$250.00"
+    page.ledger_view.selectRow(0)
+    page.paid_button.click()
+    wait_idle(qtbot, window)
+    assert gui_services.payouts.ledger()[0].status == "paid"
+    assert page.ledger_model.data(page.ledger_model.index(0, 1)) == "paid"
+
+
+def test_a_negative_payout_is_refused_in_the_dialog(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services, days=5)
+    page = _page(qtbot, window)
+    page.record_button.click()
+    dialog = page._dialog
+    qtbot.keyClicks(dialog.amount, "-20")
+    _ok(dialog)
+    wait_idle(qtbot, window)
+    assert dialog.isVisible()
+    assert "cannot be negative" in dialog.error_label.text()
+    assert gui_services.payouts.ledger() == []
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "20")
+    _ok(dialog)
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible() and len(gui_services.payouts.ledger()) == 1
+
+
+def test_reconciliation_shows_the_gap(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services, days=3, diamonds=1_000)
+    page = _page(qtbot, window)
+    qtbot.keyClicks(page.check_edit, "3,400")
+    qtbot.keyClick(page.check_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    text = page.check_label.text()
+    assert "TikTok 3,400 · app 3,000" in text and "400 diamonds more (US$2.00)" in text
+    qtbot.keyClicks(page.check_edit, "lots")
+    page.check_button.click()
+    assert "whole number" in page.check_label.text()
+
+
+def test_settings_dialog_changes_the_level_everywhere(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services, days=10, diamonds=1_000)
+    page = _page(qtbot, window)
+    page.settings_button.click()
+    wait_idle(qtbot, window)
+    dialog = page._dialog
+    dialog.scheme_combo.setCurrentIndex(dialog.scheme_combo.findData("us-scaled-2025-02"))
+    dialog.level_combo.setCurrentIndex(dialog.level_combo.findData("Maximum"))
+    dialog.cap_edit.setText("-5")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_idle(qtbot, window)
+    assert dialog.isVisible() and "daily cap" in dialog.error_label.text()
+    assert gui_services.economics.share_bps() == 5000  # nothing changed
+    dialog.cap_edit.setText("1000.00")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible()
+    assert gui_services.economics.share_bps() == 5300
+    assert page.level_card.value_label.text() == "53 %"
+    assert page.what_if_model.rowCount() == 7
+    assert page.balance_card.value_label.text() == "US$53.00"
+
+
+def test_add_a_goal(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services, days=10)
+    page = _page(qtbot, window)
+    page.add_goal_button.click()
+    dialog = page._dialog
+    qtbot.keyClicks(dialog.title, "Ring light")
+    qtbot.keyClicks(dialog.target, "0")
+    _ok(dialog)
+    wait_idle(qtbot, window)
+    assert dialog.isVisible() and "more than 0" in dialog.error_label.text()
+    dialog.target.setText("250")
+    _ok(dialog)
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible()
+    (goal,) = gui_services.payouts.goals()
+    assert goal.goal.title == "Ring light"
+    texts = [w.text() for w in page.findChildren(type(page.lumpy_label)) if "Ring light" in w.text()]
+    assert texts and "US$250.00" in texts[0]
