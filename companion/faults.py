@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from companion.domain.errors import CompanionError
+
 #: (words in SQLite's / the OS's message, what to tell the user). First match wins.
 _SQLITE_FAULTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
@@ -32,7 +34,10 @@ _SQLITE_FAULTS: tuple[tuple[tuple[str, ...], str], ...] = (
 
 def storage_problem(exc: BaseException, data_dir: Path) -> str | None:
     """What went wrong with the data folder, in plain words, or None when `exc` is not a storage fault.
-    Looks through the exception chain (SQLAlchemy wraps the sqlite3 error)."""
+    Looks through the exception chain (SQLAlchemy wraps the sqlite3 error). A CompanionError already speaks
+    to the user, so it is left alone."""
+    if isinstance(exc, CompanionError):
+        return None
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

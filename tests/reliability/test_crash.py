@@ -29,9 +29,10 @@ from tests.conftest import CATALOG, ROOT
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="crash trials fork workers (POSIX only)")
 
-FAST_TRIALS = 8
+FAST_TRIALS = 6
 SLOW_TRIALS = 200
-IMPORT_ROWS = 20_000
+FAST_ROWS = 5_000
+SLOW_ROWS = 20_000
 TIMEOUT = 60.0
 
 
@@ -163,9 +164,9 @@ def _check(path: Path) -> tuple[int, int]:
         con.close()
 
 
-def _import_trials(workers: Workers, template: Path, root: Path, trials: int) -> None:
+def _import_trials(workers: Workers, template: Path, root: Path, trials: int, rows: int) -> None:
     big = root / "gifts.csv"
-    _write_csv(big, IMPORT_ROWS)
+    _write_csv(big, rows)
     # One undisturbed import: what "all" looks like, and how long an import takes (the window to kill in).
     reference = _data_dir(template, root, -1)
     started = time.monotonic()
@@ -173,7 +174,7 @@ def _import_trials(workers: Workers, template: Path, root: Path, trials: int) ->
     assert workers.wait(pid) == 0, workers.output.get(pid)
     duration = time.monotonic() - started
     full = _check(reference / "companion.sqlite3")
-    assert full[0] == IMPORT_ROWS
+    assert full[0] == rows
     rng = random.Random(os.environ.get("CRASH_SEED", "8"))
     outcomes = {"none": 0, "all": 0}
     for trial in range(trials):
@@ -216,7 +217,7 @@ def _log_trials(workers: Workers, template: Path, root: Path, trials: int) -> No
 
 
 def test_killed_import_is_all_or_nothing(workers: Workers, template: Path, tmp_path: Path) -> None:
-    _import_trials(workers, template, tmp_path, FAST_TRIALS)
+    _import_trials(workers, template, tmp_path, FAST_TRIALS, FAST_ROWS)
 
 
 def test_every_acknowledged_gift_survives_a_kill(workers: Workers, template: Path, tmp_path: Path) -> None:
@@ -225,7 +226,7 @@ def test_every_acknowledged_gift_survives_a_kill(workers: Workers, template: Pat
 
 @pytest.mark.slow
 def test_killed_import_is_all_or_nothing_200_trials(workers: Workers, template: Path, tmp_path: Path) -> None:
-    _import_trials(workers, template, tmp_path, SLOW_TRIALS)
+    _import_trials(workers, template, tmp_path, SLOW_TRIALS, SLOW_ROWS)
 
 
 @pytest.mark.slow

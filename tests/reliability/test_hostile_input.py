@@ -25,7 +25,7 @@ from companion.store.db import open_database
 from tests.conftest import CATALOG
 
 HEADER = ",".join(COLUMNS)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FIELDS = {*COLUMNS, "row", "header", "file"}
 
