@@ -4,9 +4,13 @@ elsewhere the tests that need it are skipped with the reason."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+PASSWORD = b"test-keyring-password"
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,6 @@ def _wait_for_secrets(env: dict[str, str], timeout: float = 10.0) -> None:
         "import secretstorage, sys; c = secretstorage.dbus_init(); "
         "sys.exit(0 if secretstorage.check_service_availability(c) else 1)"
     )
-    import sys
-
     while time.monotonic() < deadline:
         if subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True).returncode == 0:
             return
@@ -45,18 +49,13 @@ def _wait_for_secrets(env: dict[str, str], timeout: float = 10.0) -> None:
     raise RuntimeError("gnome-keyring did not appear on the private D-Bus session")
 
 
-@pytest.fixture(scope="session")
-def secret_service() -> Iterator[SecretService]:
-    """Start dbus-daemon + gnome-keyring-daemon (unlocked), point keyring's SecretService backend at them."""
-    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(tool) is None:
-            _missing(f"{tool} is not installed")
-    try:
-        import secretstorage  # noqa: F401
-        from keyring.backends.SecretService import Keyring as SecretServiceKeyring
-    except ImportError as exc:
-        _missing(f"keyring's Secret Service backend cannot be imported ({exc})")
+_running: list[SecretService] = []
 
+
+def _start() -> SecretService:
+    """Start dbus-daemon + gnome-keyring-daemon (unlocked) once per test process; stopped at exit."""
+    if _running:
+        return _running[0]
     root = Path(tempfile.mkdtemp(prefix="companion-keyring-"))
     home, data, runtime = root / "home", root / "data", root / "run"
     for folder in (home, data, runtime):
@@ -75,23 +74,43 @@ def secret_service() -> Iterator[SecretService]:
         env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     assert keyring_daemon.stdin is not None
-    keyring_daemon.stdin.write(b"test-keyring-password")
+    keyring_daemon.stdin.write(PASSWORD)
     keyring_daemon.stdin.close()
 
-    import keyring
-
-    saved_backend = keyring.get_keyring()
-    patch = pytest.MonkeyPatch()
-    try:
-        _wait_for_secrets(env)
-        patch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        patch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
-        keyring.set_keyring(SecretServiceKeyring())
-        yield SecretService(address, env, data / "keyrings")
-    finally:
-        keyring.set_keyring(saved_backend)
-        patch.undo()
+    def stop() -> None:
         keyring_daemon.terminate()
         keyring_daemon.wait(timeout=10)
-        os.kill(int(pid), 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), signal.SIGTERM)
         shutil.rmtree(root, ignore_errors=True)
+
+    atexit.register(stop)
+    _wait_for_secrets(env)
+    _running.append(SecretService(address, env, data / "keyrings"))
+    return _running[0]
+
+
+@pytest.fixture
+def secret_service() -> Iterator[SecretService]:
+    """A real, unlocked Secret Service for this test: keyring's default backend and the D-Bus address point at
+    it until the test ends (then the previous backend is back, so other tests see the machine's default)."""
+    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            _missing(f"{tool} is not installed")
+    try:
+        import secretstorage  # noqa: F401
+        from keyring.backends.SecretService import Keyring as SecretServiceKeyring
+    except ImportError as exc:
+        _missing(f"keyring's Secret Service backend cannot be imported ({exc})")
+    import keyring
+
+    running = _start()
+    saved_backend = keyring.get_keyring()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBUS_SESSION_BUS_ADDRESS", running.address)
+        patch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+        keyring.set_keyring(SecretServiceKeyring())
+        try:
+            yield running
+        finally:
+            keyring.set_keyring(saved_backend)

@@ -13,7 +13,7 @@ from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 from companion.credentials.keyring_store import KeyringCredentialStore
 from companion.credentials.store import INDEX_USER, CredentialsError, CredentialsUnavailable
 from companion.domain.errors import ValidationError
-from tests.credentials.secret_service import SecretService
+from tests.credentials.secret_service import PASSWORD, SecretService
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def _unlock(collection: Any) -> None:
         bus_name="org.freedesktop.secrets",
         interface="org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
     )
-    aes_iv, encrypted_secret = _encrypt(session, b"test-keyring-password")
+    aes_iv, encrypted_secret = _encrypt(session, PASSWORD)
     message = new_method_call(
         address, "UnlockWithMasterPassword", "o(oayays)",
         (collection.collection_path, (session.object_path, aes_iv, encrypted_secret, "text/plain")),
@@ -155,3 +155,14 @@ def _encrypt(session: Any, secret: bytes) -> tuple[bytes, bytes]:
     padded = padder.update(secret) + padder.finalize()
     encryptor = Cipher(algorithms.AES(session.aes_key), modes.CBC(iv)).encryptor()
     return iv, encryptor.update(padded) + encryptor.finalize()
+
+
+def test_in_ci_a_missing_gnome_keyring_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.credentials import secret_service as module
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but gnome-keyring-daemon is not installed"):
+        module._missing("gnome-keyring-daemon is not installed")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        module._missing("gnome-keyring-daemon is not installed")
