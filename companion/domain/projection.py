@@ -122,17 +122,21 @@ def project(
     totals: list[int] = []
     paths: list[list[int]] = [[] for _ in range(days)] if with_path else []
     for _ in range(simulations):
-        # The resampled "world" is drawn lazily: a future day picks one of its weekday's n slots; a slot gets
-        # its value (a random day of the pool) the first time it is picked. Same distribution as resampling
-        # whole pools first, at a fraction of the draws.
-        worlds: tuple[dict[int, int], ...] = ({}, {}, {}, {}, {}, {}, {})
+        # The resampled "world" is drawn lazily. A future day picks one of its weekday's n slots; of those, d
+        # were picked before (their values are in `seen`). With one uniform x in [0, n): x < n - d means a
+        # fresh slot, whose value is a random day of the pool (x rescaled to [0, n) picks it); otherwise x - (n - d)
+        # picks one of the d seen slots. Same distribution as resampling whole pools first, one draw a day.
+        worlds: tuple[list[int], ...] = ([], [], [], [], [], [], [])
         running = 0
         for i, (w, pool, n) in enumerate(plan):
-            world = worlds[w]
-            slot = int(rand() * n)
-            value = world.get(slot)
-            if value is None:
-                value = world[slot] = pool[int(rand() * n)]
+            seen = worlds[w]
+            fresh = n - len(seen)
+            x = rand() * n
+            if x < fresh:
+                value = pool[min(int(x * n / fresh), n - 1)]
+                seen.append(value)
+            else:
+                value = seen[int(x - fresh)]
             running += value
             if with_path:
                 paths[i].append(running)

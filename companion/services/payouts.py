@@ -90,6 +90,7 @@ class GoalProgress:
     earned_usd: Decimal  # since the local day the goal was set, at the current share
     needs: GoalNeeds
     by_due: CashBand | None  # earned + the band of the days left, in the goal's currency (None: past due)
+    earned_shown: Decimal = Decimal(0)  # `earned_usd` in the goal's currency
 
     @property
     def fraction(self) -> Decimal:
@@ -321,10 +322,11 @@ class PayoutService:
             earned_usd = cash_for_diamonds(earned, share)
             needs = goal_needs(target_usd, earned_usd, share, today, goal.due, average)
             band = None
+            shown = Display(goal.currency, per_usd)
             if goal.due > today and history is not None:
                 rest = project(history, today + timedelta(days=1), (goal.due - today).days).total.plus(earned)
-                band = cash_band(rest, share, Display(goal.currency, per_usd))
-            progress.append(GoalProgress(goal, target_usd, earned_usd, needs, band))
+                band = cash_band(rest, share, shown)
+            progress.append(GoalProgress(goal, target_usd, earned_usd, needs, band, shown.from_usd(earned_usd)))
         return progress
 
     def _stream_average(self, s: Session) -> int | None:

@@ -154,3 +154,13 @@ def test_bad_goals_are_refused(services: Services, target: str, due: date, curre
         services.payouts.add_goal("x", target, due, currency)
     assert info.value.field == field
     assert services.payouts.goals() == []
+
+
+def test_a_goal_in_another_currency_converts_once_each_way(services: Services) -> None:
+    services.economics.set_rate("EUR", "0.9", date(2026, 11, 1))
+    services.gifts.log("Rose", 2_000, "a")  # US$10.00 at 50 %
+    services.payouts.add_goal("Trip", "90", date(2026, 12, 20), "EUR")
+    (progress,) = services.payouts.goals()
+    assert progress.target_usd == Decimal("100.00")  # €90 / 0.9
+    assert (progress.earned_usd, progress.earned_shown) == (Decimal("10.00"), Decimal("9.00"))
+    assert progress.needs.diamonds == 18_000

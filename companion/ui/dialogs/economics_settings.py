@@ -249,7 +249,7 @@ class EconomicsDialog(QDialog):
             if currency != "USD"
             else "Figures are shown in US dollars (the profile's currency). To see another currency, change the "
             "profile's currency and note a rate here."
-        )
+        ) + " A rate you note is kept right away."
         intro.setWordWrap(True)
         self.rates_table = QTableWidget(0, 3)
         self.rates_table.setHorizontalHeaderLabels(["Currency", "Per US$1", "As of"])

@@ -350,7 +350,7 @@ class PayoutsPage(QWidget):
         bar = QProgressBar()
         bar.setRange(0, 1000)
         bar.setValue(int(progress.fraction * 1000))
-        bar.setFormat(f"{money(progress.earned_usd, 'USD')} of {money(progress.target_usd, 'USD')}")
+        bar.setFormat(f"{money(progress.earned_shown, goal.currency)} of {target}")
         bar.setTextVisible(True)
         layout.addLayout(top)
         layout.addWidget(bar)
