@@ -98,57 +98,12 @@ def child_app(data_dir: str) -> None:
 
 
 def make_database(data_dir: str, gifts: int) -> None:
-    """A data folder whose database holds `gifts` gift events over realistic streams (raw sqlite3 bulk insert)."""
-    import random
-    import sqlite3
+    """A data folder whose database holds `gifts` gift events in daily streams (the shared bench generator)."""
     from pathlib import Path
 
-    from companion.paths import app_paths, resource_path
-    from companion.services import build_services
-    from companion.store.db import open_database
+    from bench.data import make_gift_db
 
-    paths = app_paths(data_dir).create()
-    db = open_database(paths.database, paths.backups)
-    services = build_services(db, resource_path("gifts.json"))
-    profile = services.profile_id
-    catalog = [(g.id, g.name, g.coins) for g in services.catalog.all()]
-    db.dispose()
-
-    rng = random.Random(8)
-    senders = [f"fan_{n:05d}" for n in range(5000)]
-    per_stream = 500
-    start_ms = 1_700_000_000_000
-    con = sqlite3.connect(Path(paths.database))
-    try:
-        con.execute("PRAGMA journal_mode=WAL")
-        with con:
-            streams = []
-            for n in range(max(1, gifts // per_stream)):
-                began = start_ms + n * 86_400_000
-                streams.append((profile, f"Stream {n + 1}", began, began + 3 * 3_600_000, "", ))
-            con.executemany(
-                "INSERT INTO stream(profile_id, title, started_at, ended_at, notes) VALUES (?, ?, ?, ?, ?)", streams
-            )
-            ids = [r[0] for r in con.execute("SELECT id, started_at FROM stream ORDER BY started_at")]
-
-            def rows():  # type: ignore[no-untyped-def]
-                for i in range(gifts):
-                    stream_index = min(i // per_stream, len(ids) - 1)
-                    gift_id, name, coins = catalog[rng.randrange(len(catalog))]
-                    count = rng.randint(1, 5)
-                    at = start_ms + stream_index * 86_400_000 + (i % per_stream) * 20_000
-                    yield (profile, ids[stream_index], at, senders[rng.randrange(len(senders))], gift_id, name,
-                           coins, count, coins * count, "csv", f"bench:{i}")
-
-            con.executemany(
-                "INSERT INTO gift_event(profile_id, stream_id, received_at, sender, gift_type_id, gift_name,"
-                " coins_each, count, diamonds, source, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows(),
-            )
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("ANALYZE")
-    finally:
-        con.close()
+    make_gift_db(Path(data_dir) / "companion.sqlite3", gifts)
 
 
 def _gift_count(data_dir: str) -> int:
