@@ -3,11 +3,9 @@ not in the database or its WAL, logs, backups, exports, stdout or stderr — als
 
 from __future__ import annotations
 
-import logging
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from companion.ui.main_window import MainWindow
 from companion.ui.pages.methods import MethodsPage
 from tests.conftest import CATALOG
 from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401
+from tests.test_cli import _restore_process_state  # noqa: F401  (undo the log handler setup_logging adds)
 from tests.ui.conftest import app_look  # noqa: F401  (the app's look, as in every GUI test)
 
 SENTINEL = "Sntl" + secrets.token_hex(8)
@@ -41,17 +40,6 @@ def hits(folder: Path, text: str) -> list[str]:
         if any(form in content for form in encodings(text)):
             found.append(str(path.relative_to(folder)))
     return found
-
-
-@pytest.fixture(autouse=True)
-def _own_log_handler() -> Iterator[None]:
-    root = logging.getLogger()
-    level = root.level
-    yield
-    for handler in [h for h in root.handlers if getattr(h, "_companion", False)]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
 
 
 def companion(env: dict[str, str], data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

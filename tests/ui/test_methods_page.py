@@ -176,3 +176,38 @@ def test_the_page_is_in_the_navigation(qtbot: QtBot, window) -> None:  # type: i
     page = window.show_page("methods")
     assert isinstance(page, MethodsPage)
     assert window.nav.currentItem().text() == "Payment methods"
+
+
+def test_edit_label_only_keeps_the_secrets_and_replace_swaps_them(
+    qtbot: QtBot, page: MethodsPage, store: InMemoryCredentialStore
+) -> None:
+    page.edit_method()
+    dialog = page.dialog
+    assert not dialog.kind_box.isEnabled() and not dialog.edits["email"].isEnabled()
+    dialog.label_edit.setText("PayPal (old)")
+    dialog.submit()
+    qtbot.waitUntil(lambda: page.methods and page.methods[0].label == "PayPal (old)", timeout=3000)
+    assert page.services.methods.reveal(page.methods[0].id) == {"email": EMAIL}
+
+    page.edit_method()
+    dialog = page.dialog
+    qtbot.mouseClick(dialog.replace_box, Qt.MouseButton.LeftButton)
+    assert dialog.edits["email"].isEnabled()
+    qtbot.keyClicks(dialog.edits["email"], "new.address@example.org")
+    dialog.submit()
+    qtbot.waitUntil(lambda: page.methods and page.methods[0].hint == "n•••@example.org", timeout=3000)
+    assert page.services.methods.reveal(page.methods[0].id) == {"email": "new.address@example.org"}
+    assert EMAIL not in store.entries.values()
+
+
+def test_remove_asks_first_and_deletes_the_keyring_entries(
+    qtbot: QtBot, page: MethodsPage, store: InMemoryCredentialStore
+) -> None:
+    page.confirm = lambda title, text: False
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert len(page.services.methods.list()) == 1
+    page.confirm = lambda title, text: True
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=3000)  # the empty state
+    assert store.entries == {}
