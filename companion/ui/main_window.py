@@ -154,10 +154,28 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        import_action = QAction("&Import gifts from CSV…", self)
+        import_action = QAction("&Import gifts (CSV or event log)…", self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self.import_gifts)
         file_menu.addAction(import_action)
+        tools: dict[str, QWidget] = {}  # live capture stays open (and connected) while you work elsewhere
+
+        def open_tool(module: str, cls: str, reload_signal: str) -> None:
+            dialog = tools.get(cls)
+            if dialog is None or not dialog.isVisible():
+                dialog = getattr(importlib.import_module(module), cls)(self.services, self.tasks, self)
+                getattr(dialog, reload_signal).connect(self.data_changed)
+                tools[cls] = dialog
+            dialog.show()
+            dialog.raise_()
+
+        for text, module, cls, signal in (
+            ("Edit gift &catalog…", "companion.ui.dialogs.catalog_editor", "CatalogEditor", "changed"),
+            ("&Live capture…", "companion.ui.dialogs.live_capture", "LiveCaptureDialog", "captured"),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, m=module, c=cls, s=signal: open_tool(m, c, s))
+            file_menu.addAction(action)
         export_action = QAction("&Export…", self)
         export_action.setShortcut(QKeySequence("Ctrl+E"))
         export_action.triggered.connect(self.export_data)

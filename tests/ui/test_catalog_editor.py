@@ -76,3 +76,11 @@ def test_a_duplicate_name_is_refused_in_the_dialog(qtbot: QtBot, window: MainWin
     dialog.name_edit.setText("Free hug")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "Give the gift's price in coins."
+
+
+def test_the_file_menu_opens_the_catalog_editor(qtbot: QtBot, window: MainWindow) -> None:
+    [action] = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "Edit gift &catalog…"]
+    action.trigger()
+    wait_idle(qtbot, window)
+    [dialog] = window.findChildren(CatalogEditor)
+    assert dialog.isVisible() and dialog.model.rowCount() > 0

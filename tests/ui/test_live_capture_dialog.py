@@ -83,3 +83,11 @@ def test_a_bad_handle_is_refused_without_connecting(qtbot: QtBot, window: MainWi
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     assert "is not a TikTok @handle" in dialog.state_label.text()
     assert not dialog.connected and gui_services.reports.summary().totals.gifts == 0
+
+
+def test_the_file_menu_opens_one_live_capture_window(qtbot: QtBot, window: MainWindow) -> None:
+    [action] = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "&Live capture…"]
+    action.trigger()
+    action.trigger()  # a second time shows the same window
+    [dialog] = window.findChildren(LiveCaptureDialog)
+    assert dialog.isVisible()

@@ -38,14 +38,13 @@ class _Relay(QObject):
     """Status text from the capture thread to the GUI thread (queued)."""
 
     status = Signal(str)
-    received = Signal()
 
 
 class LiveCaptureDialog(QDialog):
     """`client_factory(handle, on_record, on_status)` builds the connection (TikTokLive's, unless a test
     gives its own)."""
 
-    captured = Signal()  # gifts were stored: pages may refresh
+    captured = Signal()  # gifts were stored: pages may reload
 
     def __init__(
         self,
@@ -112,7 +111,7 @@ class LiveCaptureDialog(QDialog):
 
         self._relay = _Relay(self)
         self._relay.status.connect(self._show_state)
-        self._relay.received.connect(self.captured)
+        self._gifts_shown = 0
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -137,8 +136,7 @@ class LiveCaptureDialog(QDialog):
         relay = self._relay
 
         def on_record(record: dict[str, Any]) -> None:  # capture thread
-            if session.receive(record):
-                relay.received.emit()
+            session.receive(record)
 
         try:
             self.client = self.client_factory(session.handle, on_record, relay.status.emit)
@@ -163,7 +161,7 @@ class LiveCaptureDialog(QDialog):
             client.stop()
         if session is not None:
             self._show_state("Disconnected — open streaks stored at their highest count")
-            self.tasks.run(lambda: (session.close(), session.status())[1], self._show_counts)
+            self.tasks.run(lambda: (session.close(), session.status())[1], self._closed)
 
     @Slot()
     def refresh(self) -> None:
@@ -173,9 +171,15 @@ class LiveCaptureDialog(QDialog):
 
         def stored(status: CaptureStatus) -> None:
             self._show_counts(status)
-            self.captured.emit()
+            if status.gifts != self._gifts_shown:  # pages reload only when something was logged
+                self._gifts_shown = status.gifts
+                self.captured.emit()
 
         self.tasks.run(lambda: (session.flush_stale(), session.status())[1], stored)
+
+    def _closed(self, status: CaptureStatus) -> None:
+        self._show_counts(status)
+        self.captured.emit()
 
     def _show_counts(self, status: CaptureStatus) -> None:
         parts = [
