@@ -1,4 +1,5 @@
-# Creator Companion — `make run` starts the app, `make test` runs the checks; both set up .venv first.
+# Creator Companion — `make run` starts the app, `make test` runs the checks, `make dist` builds the installers;
+# each sets up .venv first.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,13 +11,19 @@ PYTEST_ARGS ?=
 LINT_PATHS := companion tests $(if $(shell find bench -name '*.py' -print -quit 2>/dev/null),bench)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint selftest clean
+# PyInstaller's work folder and output: never build/, which holds the tracked recipes.
+DIST := dist
+BUILD_WORK := .build-work
+
+.PHONY: help run test lint selftest dist bench clean
 
 help:
 	@echo "make run        set up $(VENV) and start the app (pass options with ARGS='...')"
 	@echo "make test       set up $(VENV) with the test extra, lint, type-check and run pytest (PYTEST_ARGS='...')"
 	@echo "make lint       ruff and mypy only"
 	@echo "make selftest   start the app offscreen with --self-test and save selftest.png"
+	@echo "make dist       build the app bundle in $(DIST)/ (PyInstaller); on Linux also the .deb and .tar.gz"
+	@echo "make bench      run every benchmark (bench/) and write its result tables"
 	@echo "make clean      remove $(VENV), caches and build output"
 
 # Create (or refresh) the venv with an interpreter that is new enough; shared by both stamps.
@@ -44,6 +51,12 @@ $(VENV)/.stamp-test: pyproject.toml
 	$(VPY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(VENV)/.stamp-run $@
 
+# The build extra (PyInstaller) on top of the runtime dependencies.
+$(VENV)/.stamp-build: pyproject.toml
+	$(make-venv)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -e '.[build]'
+	@touch $(VENV)/.stamp-run $@
+
 run: $(VENV)/.stamp-run
 	$(VPY) -m companion.qtdeps
 	$(VPY) -m companion $(ARGS)
@@ -59,6 +72,14 @@ selftest: $(VENV)/.stamp-run
 	@rm -f selftest.png
 	QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 $(VPY) -m companion --data-dir "$$(mktemp -d)" --self-test --screenshot selftest.png
 	@test -s selftest.png || { echo "error: the self-test did not write selftest.png" >&2; exit 1; }
+
+dist: $(VENV)/.stamp-build
+	$(VPY) -m PyInstaller --noconfirm --log-level WARN --workpath $(BUILD_WORK)/pyinstaller --distpath $(DIST) \
+	  build/companion.spec
+	@case "$$(uname -s)" in Linux) bash build/linux/package.sh ;; esac
+
+bench: $(VENV)/.stamp-test
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} LANG=C.UTF-8 $(VPY) -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist .build-work *.egg-info selftest.png
