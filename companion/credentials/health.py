@@ -32,7 +32,7 @@ def advice(platform: str | None = None) -> str:
             "keyrings.alt package if it is installed."
         )
     return (
-        "Install and unlock a Secret Service keyring — GNOME Keyring (`sudo apt install gnome-keyring`, "
+        "Install and unlock a Secret Service keyring — GNOME Keyring (install the gnome-keyring package, "
         "unlocked when you log in to the desktop) or KDE Wallet — and start the app from a desktop session "
         "(it needs D-Bus). Remove the keyrings.alt package if it is installed."
     )
