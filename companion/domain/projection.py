@@ -128,18 +128,22 @@ def project(
         # picks one of the d seen slots. Same distribution as resampling whole pools first, one draw a day.
         worlds: tuple[list[int], ...] = ([], [], [], [], [], [], [])
         running = 0
-        for i, (w, pool, n) in enumerate(plan):
+        cumulative: list[int] = []
+        for w, pool, n in plan:
             seen = worlds[w]
             fresh = n - len(seen)
             x = rand() * n
             if x < fresh:
-                value = pool[min(int(x * n / fresh), n - 1)]
+                j = int(x * n / fresh)
+                value = pool[j if j < n else n - 1]  # j == n only through float rounding at the very edge
                 seen.append(value)
             else:
                 value = seen[int(x - fresh)]
             running += value
             if with_path:
-                paths[i].append(running)
+                cumulative.append(running)
         totals.append(running)
+        for day, value in enumerate(cumulative):
+            paths[day].append(value)
     path = tuple(_band(day) for day in paths)
     return Projection(start, days, _band(totals), path, len(basis.diamonds))

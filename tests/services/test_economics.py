@@ -12,24 +12,14 @@ from companion.domain.schemes import Level
 from companion.domain.withdrawals import MethodFee, WithdrawalRules
 from companion.services import Services
 from companion.services.economics import EconomicsState
-from companion.store.tables import ProfileRow
 from tests.conftest import ROOT
+from tests.services.test_reports import _set_profile
 
 US = "us-scaled-2025-02"
 
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def _set_profile(services: Services, **values: object) -> None:
-    with services.db.session() as s:
-        row = s.get(ProfileRow, services.profile_id)
-        assert row is not None
-        for name, value in values.items():
-            setattr(row, name, value)
-        s.add(row)
-        s.commit()
 
 
 def _snapshot(services: Services) -> EconomicsState:

@@ -6,20 +6,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from companion.services import Services
-from companion.store.tables import ProfileRow
 from tests.conftest import FakeClock
+from tests.services.test_reports import _set_profile
 
 US = "us-scaled-2025-02"
-
-
-def _profile(services: Services, **values: object) -> None:
-    with services.db.session() as s:
-        row = s.get(ProfileRow, services.profile_id)
-        assert row is not None
-        for name, value in values.items():
-            setattr(row, name, value)
-        s.add(row)
-        s.commit()
 
 
 def _daily(services: Services, first: date, days: int, count: int, hour: str = "20:00") -> None:
@@ -29,7 +19,7 @@ def _daily(services: Services, first: date, days: int, count: int, hour: str = "
 
 
 def test_history_is_local_days_with_zero_days_and_stops_yesterday(services: Services, clock: FakeClock) -> None:
-    _profile(services, time_zone="America/New_York")  # UTC-5 in November
+    _set_profile(services, time_zone="America/New_York")  # UTC-5 in November
     # 02:00 UTC on 10 Nov is 21:00 on 9 Nov in New York; 14 Nov has nothing; today (20 Nov) is not history.
     for at, count in [("2026-11-10T02:00", 300), ("2026-11-12T15:00", 40), ("2026-11-15T12:00", 5),
                       ("2026-11-20T15:00", 999)]:  # fmt: skip
@@ -56,6 +46,10 @@ def test_month_end_adds_the_rest_of_the_month_to_what_is_earned(services: Servic
     assert month.days_left == 10 and len(month.path) == 10
     assert month.end_diamonds.p10 == month.end_diamonds.p90 == 3855 + 2000
     assert month.end.p50 == Decimal("29.28")  # 5,855 × 0.005 = 29.275 → 29.28
+    earned, band = month.chart_points()
+    assert len(earned) == 20 and earned[-1] == (date(2026, 11, 20), Decimal("19.28"))
+    assert earned[0] == (date(2026, 11, 1), Decimal("1.00"))
+    assert band[0][0] == date(2026, 11, 21) and band[-1] == (date(2026, 11, 30), *(Decimal("29.28"),) * 3)
 
 
 def test_the_last_day_of_a_month_has_no_band_left(services: Services, clock: FakeClock) -> None:
@@ -82,7 +76,7 @@ def test_what_if_shows_the_same_diamonds_under_every_level(services: Services) -
 
 def test_projection_in_the_display_currency(services: Services) -> None:
     _daily(services, date(2026, 10, 1), 50, 200)
-    _profile(services, currency="EUR")
+    _set_profile(services, currency="EUR")
     services.economics.set_rate("EUR", "0.9137", date(2026, 11, 1))
     data = services.projections.project(7).as_json()
     assert (data["currency"], data["p50"]) == ("EUR", "6.40")  # US$7.00 × 0.9137 = 6.3959 → 6.40
