@@ -1,26 +1,51 @@
-"""`companion methods …` as a user runs it: a real process, secrets on stdin, a real Secret Service."""
+"""`companion methods …` through the real entry point (`companion.app.run`), secrets on stdin, a real Secret Service;
+one test runs it as a separate process, as a user would."""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401
+from companion.app import run
+from tests.credentials import secret_service as keyring_fixture
+from tests.credentials.secret_service import SecretService
 from tests.credentials.test_keyring_store import entries
+from tests.test_cli import _restore_process_state  # noqa: F401
+
+secret_service = keyring_fixture.secret_service  # the fixture, under its own name
 
 IBAN = "GB82WEST12345698765432"
+Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def companion(env: dict[str, str], data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def process(env: dict[str, str], data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "companion", "--data-dir", str(data), *args],
         input=stdin, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
+
+
+@pytest.fixture
+def companion(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """In this process: `companion(env, data, *args, stdin=…)`, the result shaped like subprocess.run's."""
+
+    def call(env: dict[str, str], data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            code = run(["--data-dir", str(data), *args])
+        except SystemExit as exit_:  # argparse refusing the arguments
+            code = int(exit_.code or 0)
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return call
 
 
 def rows(data: Path) -> list[tuple[object, ...]]:
@@ -30,9 +55,13 @@ def rows(data: Path) -> list[tuple[object, ...]]:
         )
 
 
-def test_add_from_lines_and_json_then_list_and_remove(secret_service: SecretService, tmp_path: Path) -> None:  # noqa: F811
+def test_add_from_lines_and_json_then_list_and_remove(
+    companion: Cli,
+    secret_service: SecretService,
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
-    added = companion(secret_service.env, data, "methods", "add", "--kind", "paypal", "--label", "PayPal main",
+    added = process(secret_service.env, data, "methods", "add", "--kind", "paypal", "--label", "PayPal main",
                       stdin="# my paypal\nemail = paula@example.com\n")  # fmt: skip
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "added payment method 1: PayPal main (p•••@example.com)"
@@ -58,7 +87,11 @@ def test_add_from_lines_and_json_then_list_and_remove(secret_service: SecretServ
     assert [r[0] for r in rows(data)] == [2]
 
 
-def test_a_secret_is_never_taken_from_argv(secret_service: SecretService, tmp_path: Path) -> None:  # noqa: F811
+def test_a_secret_is_never_taken_from_argv(
+    companion: Cli,
+    secret_service: SecretService,
+    tmp_path: Path,
+) -> None:
     refused = companion(secret_service.env, tmp_path, "methods", "add", "--kind", "paypal", "--label", "P",
                         "--email", "a@example.com")  # fmt: skip
     assert refused.returncode == 2
@@ -75,7 +108,8 @@ def test_a_secret_is_never_taken_from_argv(secret_service: SecretService, tmp_pa
     ],
 )
 def test_bad_input_is_refused_with_exit_2_and_nothing_stored(
-    secret_service: SecretService,  # noqa: F811
+    companion: Cli,
+    secret_service: SecretService,
     tmp_path: Path,
     kind: str,
     stdin: str,
@@ -88,16 +122,24 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_stored(
     assert "paula" not in refused.stderr and "GB83" not in refused.stderr
 
 
-def test_a_fail_backend_refuses_naming_the_keyring(secret_service: SecretService, tmp_path: Path) -> None:  # noqa: F811
+def test_a_fail_backend_refuses_naming_the_keyring(
+    companion: Cli,
+    secret_service: SecretService,
+    tmp_path: Path,
+) -> None:
     env = dict(secret_service.env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    refused = companion(env, tmp_path, "methods", "add", "--kind", "paypal", "--label", "P", stdin="email=a@ex.com")
+    refused = process(env, tmp_path, "methods", "add", "--kind", "paypal", "--label", "P", stdin="email=a@ex.com")
     assert refused.returncode == 2
     assert "keyring.backends.fail.Keyring" in refused.stderr
     assert "gnome-keyring" in refused.stderr  # what to install on this OS
     assert rows(tmp_path) == []
 
 
-def test_check_reports_and_cleans_leftovers(secret_service: SecretService, tmp_path: Path) -> None:  # noqa: F811
+def test_check_reports_and_cleans_leftovers(
+    companion: Cli,
+    secret_service: SecretService,
+    tmp_path: Path,
+) -> None:
     added = companion(secret_service.env, tmp_path, "methods", "add", "--kind", "paypal", "--label", "P",
                       stdin="email=a@example.com")  # fmt: skip
     assert added.returncode == 0, added.stderr

@@ -20,9 +20,12 @@ from companion.store.methods_repo import MethodRepo
 from companion.ui.main_window import MainWindow
 from companion.ui.pages.methods import MethodsPage
 from tests.conftest import CATALOG
-from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401
+from tests.credentials import secret_service as keyring_fixture
+from tests.credentials.secret_service import SecretService
 from tests.test_cli import _restore_process_state  # noqa: F401  (undo the log handler setup_logging adds)
 from tests.ui.conftest import app_look  # noqa: F401  (the app's look, as in every GUI test)
+
+secret_service = keyring_fixture.secret_service  # the fixture, under its own name
 
 SENTINEL = "Sntl" + secrets.token_hex(8)
 IBAN = "DE89370400440532013000"
@@ -59,7 +62,7 @@ def test_the_sentinel_stays_in_the_keyring(
     qtbot: QtBot,
     qapp,  # type: ignore[no-untyped-def]
     tmp_path: Path,
-    secret_service: SecretService,  # noqa: F811
+    secret_service: SecretService,
     capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -166,7 +169,7 @@ def test_the_sentinel_stays_in_the_keyring(
 
 def test_a_fail_backend_refuses_and_the_sentinel_goes_nowhere(
     tmp_path: Path,
-    secret_service: SecretService,  # noqa: F811
+    secret_service: SecretService,
 ) -> None:
     env = dict(secret_service.env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     data = tmp_path / "data"

@@ -14,14 +14,17 @@ from companion.domain.errors import NotFound, ValidationError
 from companion.services import Services
 from companion.services.methods import MethodService
 from companion.store.methods_repo import MethodRepo
-from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401
+from tests.credentials import secret_service as keyring_fixture
+from tests.credentials.secret_service import SecretService
 from tests.credentials.test_keyring_store import entries
+
+secret_service = keyring_fixture.secret_service  # the fixture, under its own name
 
 IBAN = "GB82WEST12345698765432"
 
 
 @pytest.fixture
-def methods(services: Services, secret_service: SecretService) -> MethodService:  # noqa: F811
+def methods(services: Services, secret_service: SecretService) -> MethodService:
     return services.methods
 
 
