@@ -65,7 +65,11 @@ def _identifier(value: Any, field: str, required: bool) -> str:
 
 
 def _moment(value: Any) -> datetime:
-    millis = _integer(value, "create_time", 0, 2**53)
+    try:
+        millis = _integer(value, "create_time", 0, 2**53)
+    except ValidationError:
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        raise ValidationError(f"{shown} is not a time in milliseconds since 1970", field="create_time") from None
     moment = _EPOCH + timedelta(milliseconds=millis)
     if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
         raise ValidationError(

@@ -45,6 +45,7 @@ def test_bad_file_shows_every_problem_and_imports_nothing(
     )
     dialog = dialog_for(qtbot, window, gui_services, bad)
     assert dialog.preview.rowCount() == 4 and not dialog.mapping_box.isVisible()
+    assert dialog.preview.verticalHeaderItem(0).text() == "2"  # the line the error messages would name
     run_import(qtbot, window, dialog)
     assert dialog.errors.isVisible()
     assert dialog.errors.toPlainText().splitlines() == [
@@ -107,7 +108,8 @@ def test_an_event_log_is_previewed_and_imported_with_streaks_counted_once(
     dialog = dialog_for(qtbot, window, gui_services, RECORDED)
     assert dialog.file_format == "events" and not dialog.mapping_box.isVisible()
     assert dialog.preview.rowCount() == 18
-    assert [dialog.preview.item(0, c).text() for c in (2, 3, 5, 6)] == ["luna_sings", "Rose", "1", "…"]
+    assert [dialog.preview.item(0, c).text() for c in (1, 2, 4, 5)] == ["luna_sings", "Rose", "1", "…"]
+    assert dialog.preview.verticalHeaderItem(17).text() == "18"  # rows are numbered by file line
     run_import(qtbot, window, dialog)
     assert dialog.status.text() == "Done: imported 7 gifts, 1 stream created."
     assert gui_services.reports.summary().totals.items == 31

@@ -6,6 +6,7 @@ The import runs off the GUI thread through `tasks.run`; its progress comes back 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +39,7 @@ from companion.ui.format import local_time
 from companion.ui.tasks import TaskRunner
 
 MAX_SHOWN = 200
+_NUMBER = re.compile(r"[0-9][0-9,]*")
 PREVIEW_ROWS = 20
 _NOT_MAPPED = "— not in the file —"
 _STAGES = {"reading": (0, 40, "Reading"), "checking": (40, 50, "Checking"), "saving": (50, 100, "Saving")}
@@ -94,14 +96,22 @@ class ImportDialog(QDialog):
         self.preview_note.setObjectName("muted")
 
         self.mapping_box = QGroupBox("Columns — which column of the file holds what (* needed)")
-        mapping_form = QFormLayout(self.mapping_box)
+        mapping_grid = QGridLayout(self.mapping_box)
+        mapping_grid.setHorizontalSpacing(12)
         self.mapping: dict[str, QComboBox] = {}
-        for column in COLUMNS:
+        for i, column in enumerate(COLUMNS):
             combo = QComboBox()
-            combo.setMinimumWidth(220)
+            combo.setMinimumWidth(230)
             combo.currentIndexChanged.connect(self._check_ready)
             self.mapping[column] = combo
-            mapping_form.addRow(_LABELS[column], combo)
+            row, pair = i % 3, i // 3
+            mapping_grid.addWidget(QLabel(_LABELS[column]), row, pair * 2, Qt.AlignmentFlag.AlignVCenter)
+            mapping_grid.addWidget(combo, row, pair * 2 + 1)
+        mapping_grid.setColumnStretch(1, 1)
+        mapping_grid.setColumnStretch(3, 1)
+        self.unused_note = QLabel("")
+        self.unused_note.setObjectName("muted")
+        mapping_grid.addWidget(self.unused_note, 3, 0, 1, 4)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -111,6 +121,7 @@ class ImportDialog(QDialog):
         self.errors = QPlainTextEdit()
         self.errors.setReadOnly(True)
         self.errors.setVisible(False)
+        self.errors.setMaximumHeight(150)
         self.errors.setStyleSheet("color: #b3261e;")
         self.import_button = QPushButton("Import")
         self.import_button.setObjectName("primary")
@@ -150,27 +161,35 @@ class ImportDialog(QDialog):
         self.errors.setVisible(False)
         if self.file_format == "events":
             header, rows = _event_preview(self.path)
+            line_numbers = [row.pop(0) for row in rows]
+            header = header[1:]
             self.needs_mapping = False
             self.mapping_box.setVisible(False)
         else:
             try:
                 header, rows = read_preview(self.path, PREVIEW_ROWS)
+                line_numbers = [str(i + 2) for i in range(len(rows))]  # the header is line 1
             except ImportRejected as exc:
-                header, rows = [], []
+                header, rows, line_numbers = [], [], []
                 self._show_errors(exc)
             self._fill_mapping(header)
         self.preview.clear()
         self.preview.setColumnCount(len(header))
         self.preview.setRowCount(len(rows))
         self.preview.setHorizontalHeaderLabels(header)
+        self.preview.setVerticalHeaderLabels(line_numbers)  # file lines, as the error messages count them
         for r, record in enumerate(rows):
             for c, cell in enumerate(record[: len(header)]):
-                self.preview.setItem(r, c, QTableWidgetItem(cell))
+                item = QTableWidgetItem(cell)
+                if _NUMBER.fullmatch(cell.strip()):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.preview.setItem(r, c, item)
         self.preview.resizeColumnsToContents()
         for c in range(len(header)):
             self.preview.setColumnWidth(c, min(max(self.preview.columnWidth(c), 70), 260))
         shown = f"the first {len(rows)} rows" if len(rows) >= PREVIEW_ROWS else f"all {len(rows)} rows"
-        self.preview_note.setText(f"Preview — {shown}" if rows else "The file shows no rows to import.")
+        note = f"Preview — {shown}, numbered by file line" if rows else "The file shows no rows to import."
+        self.preview_note.setText(note)
         self._check_ready()
 
     def _fill_mapping(self, header: list[str]) -> None:
@@ -197,6 +216,11 @@ class ImportDialog(QDialog):
     @Slot()
     def _check_ready(self) -> None:
         mapping = self.chosen_mapping()
+        if mapping is not None:
+            used = set(mapping.values())
+            unused = [self.mapping["gift"].itemText(i) for i in range(1, self.mapping["gift"].count())]
+            unused = [name for name in unused if name not in used]
+            self.unused_note.setText(f"Not imported: {', '.join(unused)}" if unused else "")
         missing = [_LABELS[c].rstrip(" *") for c in REQUIRED if mapping is not None and c not in mapping]
         ready = not self.running and not missing
         self.import_button.setEnabled(ready)
