@@ -83,9 +83,9 @@ class LiveCaptureDialog(QDialog):
         self.state_label = QLabel("Not connected")
         self.state_label.setObjectName("sectionTitle")
         self.state_label.setWordWrap(True)
-        self.counts_label = QLabel("")
+        self.counts_label = QLabel("No gifts yet")
         self.counts_label.setObjectName("muted")
-        self.log_label = QLabel("")
+        self.log_label = QLabel("— (written while connected)")
         self.log_label.setObjectName("muted")
         self.log_label.setWordWrap(True)
         self.install_label = QLabel(
@@ -93,6 +93,9 @@ class LiveCaptureDialog(QDialog):
             f"<pre>{live_capture.INSTALL_HINT}</pre>Everything else in the app works without it."
         )
         self.install_label.setWordWrap(True)
+        self.install_label.setStyleSheet(
+            "background: #fff4e5; border: 1px solid #f3d19e; border-radius: 8px; padding: 8px 10px;"
+        )
         self.install_label.setVisible(not self.installed)
 
         row = QHBoxLayout()
@@ -104,6 +107,7 @@ class LiveCaptureDialog(QDialog):
         form.addRow("", self.counts_label)
         form.addRow("Event log", self.log_label)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addWidget(self.install_label)
         layout.addLayout(row)
