@@ -129,7 +129,7 @@ class MethodService:
                 )
                 s.commit()
         except BaseException:
-            self.store.delete(service, ref, fields)
+            self._discard(service, ref, fields)
             raise
         log.info("added payment method %d (%s)", saved.id, saved.kind)
         return saved
@@ -161,7 +161,7 @@ class MethodService:
                 saved = MethodRepo(s).update(self.profile_id, method_id, method.label, method.hint, ref, fields)
                 s.commit()
         except BaseException:
-            self.store.delete(current.keyring_service, ref, fields)
+            self._discard(current.keyring_service, ref, fields)
             raise
         self.store.delete(current.keyring_service, current.keyring_ref, current.fields)
         log.info("edited payment method %d", method_id)
@@ -183,6 +183,13 @@ class MethodService:
         method = self.get(method_id)
         found = self.store.get(method.keyring_service, method.keyring_ref, method.fields)
         return {name: found[name] for name in method.fields if name in found}
+
+    def _discard(self, service: str, ref: str, fields: tuple[str, ...]) -> None:
+        """Undo a keyring write whose row could not be written; if even that fails, `orphans()` will find it."""
+        try:
+            self.store.delete(service, ref, fields)
+        except Exception as exc:
+            log.error("could not remove keyring entries %s after a failed save (%s)", ref, type(exc).__name__)
 
     # ---- leftovers ----------------------------------------------------------------------------------------
 

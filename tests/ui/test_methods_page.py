@@ -211,3 +211,12 @@ def test_remove_asks_first_and_deletes_the_keyring_entries(
     qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=3000)  # the empty state
     assert store.entries == {}
+
+
+def test_leaving_the_page_hides_what_was_revealed(qtbot: QtBot, page: MethodsPage) -> None:
+    page.hide_timer.setInterval(60_000)
+    page.confirm = lambda title, text: True
+    qtbot.mouseClick(page.reveal_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shown_text(page) == EMAIL, timeout=3000)
+    page.hide()  # what switching to another page does to this one
+    assert shown_text(page) == MASK * 8 and not page.revealed

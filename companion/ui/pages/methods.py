@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -431,6 +432,10 @@ class MethodsPage(QWidget):
         self.stack.setCurrentIndex(0 if self.methods else 1)
         if self.lock_box.currentData():
             self.idle_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.hide_secrets()  # leaving the page hides what was revealed
+        super().hideEvent(event)
 
     def shutdown(self) -> None:
         self.hide_secrets()
