@@ -3,42 +3,14 @@ every bad line on stderr, nothing written on refusal, nothing added on a second 
 
 from __future__ import annotations
 
-import json
-import logging
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from companion.app import run
 from tests.integrations.eventlog import gift_event, lines
+from tests.test_cli import _restore_process_state, cli, summary  # noqa: F401  (an autouse fixture, helpers)
 
 RECORDED = Path(__file__).resolve().parent / "data" / "live_events.jsonl"
-
-
-@pytest.fixture(autouse=True)
-def _restore_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    root = logging.getLogger()
-    level = root.level
-    yield
-    for handler in [h for h in root.handlers if getattr(h, "_companion", False)]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
-
-
-def cli(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str, str]:
-    code = run(["--data-dir", str(data_dir), *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def summary(capsys: pytest.CaptureFixture[str], data_dir: Path) -> dict[str, object]:
-    code, out, err = cli(capsys, data_dir, "summary", "--json")
-    assert code == 0, err
-    return dict(json.loads(out))
 
 
 def test_event_log_import_counts_streaks_once_and_twice_adds_nothing(
