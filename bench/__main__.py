@@ -75,10 +75,13 @@ def summary_table(results: dict[str, dict[str, object]]) -> str:
         if result is None:
             lines.append(f"| {issue or '—'} | {what} | {floor} | {goal} | — | not measured yet | — | — |")
             continue
-        for row in result.get("rows", []):  # type: ignore[union-attr]
+        for index, row in enumerate(result.get("rows", [])):  # type: ignore[union-attr, arg-type]
             ratio = row.get("ratio")
             shown = f"{ratio:.2f}×" if isinstance(ratio, (int, float)) else "—"
-            row_goal = f"≤ {row['goal']:g}×" if row.get("goal") is not None else "—"
+            # a ratio goal of the row itself; else the issue's goal (often absolute) beside the bench's first row
+            row_goal = f"issue: {goal}" if index == 0 else "—"
+            if row.get("goal") is not None:
+                row_goal = f"≤ {row['goal']:g}×"
             lines.append(
                 f"| {issue or '—'} | {name}: {row.get('name')} | {row.get('floor_name')} | {row_goal} "
                 f"| {_amount(str(row.get('name')), row.get('app_median'))} | {shown} | {row.get('verdict', '—')} "
