@@ -142,3 +142,41 @@ def test_add_a_goal(qtbot: QtBot, window: MainWindow, gui_services: Services) ->
     assert goal.goal.title == "Ring light"
     texts = [w.text() for w in page.findChildren(type(page.lumpy_label)) if "Ring light" in w.text()]
     assert texts and "US$250.00" in texts[0]
+
+
+def test_rates_are_noted_from_the_settings_dialog(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    page = _page(qtbot, window)
+    page.settings_button.click()
+    wait_idle(qtbot, window)
+    dialog = page._dialog
+    dialog.rate_currency.setText("EUR")
+    dialog.rate_value.setText("0")
+    dialog.add_rate_button.click()
+    wait_idle(qtbot, window)
+    assert "rate must be more than 0" in dialog.error_label.text()
+    assert gui_services.economics.rates() == []
+    dialog.rate_value.setText("0.9137")
+    dialog.add_rate_button.click()
+    wait_idle(qtbot, window)
+    assert dialog.rates_table.rowCount() == 1
+    assert dialog.rates_table.item(0, 1).text() == "0.9137"
+    assert [r.currency for r in gui_services.economics.rates()] == ["EUR"]
+
+
+def test_custom_levels_are_edited_in_the_dialog(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    page = _page(qtbot, window)
+    page.settings_button.click()
+    wait_idle(qtbot, window)
+    dialog = page._dialog
+    dialog.scheme_combo.setCurrentIndex(dialog.scheme_combo.findData("custom"))
+    assert dialog.custom_box.isVisibleTo(dialog)
+    dialog.add_level_button.click()
+    row = dialog.custom_table.rowCount() - 1
+    dialog.custom_table.item(row, 0).setText("Agency gold")
+    dialog.custom_table.item(row, 1).setText("55")
+    dialog.level_combo.setCurrentIndex(dialog.level_combo.findData("Agency gold"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible()
+    assert gui_services.economics.current_level().name == "Agency gold"  # type: ignore[union-attr]
+    assert page.level_card.value_label.text() == "55 %"

@@ -243,13 +243,14 @@ class EconomicsDialog(QDialog):
     def _rates_tab(self) -> QWidget:
         tab = QWidget()
         currency = self.state.currency
-        intro = QLabel(
+        text = (
             f"Figures are shown in {currency} (the profile's currency). TikTok pays in US dollars: cash is "
             "worked out in US$ first, then converted at the newest rate you noted, rounded once."
             if currency != "USD"
             else "Figures are shown in US dollars (the profile's currency). To see another currency, change the "
             "profile's currency and note a rate here."
-        ) + " A rate you note is kept right away."
+        )
+        intro = QLabel(text + " A rate you note is kept right away, without Save.")
         intro.setWordWrap(True)
         self.rates_table = QTableWidget(0, 3)
         self.rates_table.setHorizontalHeaderLabels(["Currency", "Per US$1", "As of"])
