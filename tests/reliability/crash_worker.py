@@ -49,6 +49,7 @@ def _log(data_dir: str, count: int) -> int:
     paths = app_paths(data_dir)
     services = companion.app.open_services(paths)
     parser = companion.cli.build_parser()
+    _say(f"out {os.getpid()} ready")  # the test starts its random delay from here
     for n in range(count):
         args = parser.parse_args(
             ["gifts", "add", "--gift", "Rose", "--count", str(1 + n % 7), "--sender", f"fan{n % 13}"]

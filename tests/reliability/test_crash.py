@@ -26,6 +26,7 @@ import pytest
 from companion.services import build_services
 from companion.store.db import open_database
 from tests.conftest import CATALOG, ROOT
+from tests.integrations.eventlog import T0, gift_event, lines
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="crash trials fork workers (POSIX only)")
 
@@ -92,6 +93,12 @@ class Workers:
             assert time.monotonic() < gone_by, f"worker {pid} did not die"
             time.sleep(0.001)
         assert self._ask("ping") == "pong"  # everything the worker wrote before dying has been read now
+
+    def wait_for(self, pid: int, line: str) -> None:
+        gone_by = time.monotonic() + TIMEOUT
+        while line not in self.output.get(pid, []):
+            assert time.monotonic() < gone_by and pid not in self.exits, f"worker {pid} never printed {line!r}"
+            time.sleep(0.002)
 
     def wait(self, pid: int) -> int:
         gone_by = time.monotonic() + TIMEOUT
@@ -164,22 +171,39 @@ def _check(path: Path) -> tuple[int, int]:
         con.close()
 
 
-def _import_trials(workers: Workers, template: Path, root: Path, trials: int, rows: int) -> None:
-    big = root / "gifts.csv"
-    _write_csv(big, rows)
+def _write_events(path: Path, events: int) -> None:
+    """An event log as live capture writes it: streaks of a few events each, ended, plus single gifts."""
+    records = []
+    for n in range(events):
+        streak, step = divmod(n, 4)
+        sender = f"fan_{streak % 97}"
+        if streak % 3 == 0:  # a gift that does not streak: one event
+            records.append(gift_event(10_000 + n, sender=sender, gift="Doughnut", coins=30, streakable=False,
+                                      at_ms=T0 + n * 1000))  # fmt: skip
+        else:
+            records.append(gift_event(10_000 + n, sender=sender, count=step + 1, end=step == 3,
+                                      group=f"s{streak}", at_ms=T0 + n * 1000))  # fmt: skip
+    path.write_text(lines(*records), encoding="utf-8")
+
+
+def _import_trials(
+    workers: Workers, template: Path, root: Path, trials: int, rows: int, fmt: str = "csv"
+) -> None:
+    big = root / f"gifts.{fmt}"
+    (_write_csv if fmt == "csv" else _write_events)(big, rows)
     # One undisturbed import: what "all" looks like, and how long an import takes (the window to kill in).
     reference = _data_dir(template, root, -1)
     started = time.monotonic()
-    pid = workers.start(f"import {reference} {big}")
+    pid = workers.start(f"import {reference} {big} {fmt}")
     assert workers.wait(pid) == 0, workers.output.get(pid)
     duration = time.monotonic() - started
     full = _check(reference / "companion.sqlite3")
-    assert full[0] == rows
+    assert full[0] > 0 and (fmt != "csv" or full[0] == rows)
     rng = random.Random(os.environ.get("CRASH_SEED", "8"))
     outcomes = {"none": 0, "all": 0}
     for trial in range(trials):
         folder = _data_dir(template, root, trial)
-        pid = workers.start(f"import {folder} {big}")
+        pid = workers.start(f"import {folder} {big} {fmt}")
         workers.kill_after(pid, rng.uniform(0, duration))
         state = _check(folder / "companion.sqlite3")
         acknowledged = any("imported" in line for line in workers.output.get(pid, []))
@@ -188,7 +212,7 @@ def _import_trials(workers: Workers, template: Path, root: Path, trials: int, ro
             assert state == full, f"trial {trial}: the import said it finished, but the rows are not all there"
         outcomes["all" if state == full else "none"] += 1
         shutil.rmtree(folder)
-    print(f"import: {trials} trials killed within {duration:.2f} s: {outcomes}")  # shown with -s / -rP
+    print(f"{fmt} import: {trials} trials killed within {duration:.2f} s: {outcomes}")  # shown with -s / -rP
     assert outcomes["none"] > 0, f"no trial was killed before the commit ({outcomes}): the test proved nothing"
 
 
@@ -198,7 +222,8 @@ def _log_trials(workers: Workers, template: Path, root: Path, trials: int) -> No
     for trial in range(trials):
         folder = _data_dir(template, root, trial)
         pid = workers.start(f"log {folder} 100000")
-        workers.kill_after(pid, rng.uniform(0.05, 1.0))
+        workers.wait_for(pid, "ready")
+        workers.kill_after(pid, rng.uniform(0.0, 0.5))
         acked = [int(m.group(1)) for line in workers.output.get(pid, []) if (m := re.search(r"gift id (\d+)", line))]
         assert pid not in workers.exits, "the worker logged every gift before the kill: lengthen the run"
         con = sqlite3.connect(folder / "companion.sqlite3")
@@ -214,6 +239,7 @@ def _log_trials(workers: Workers, template: Path, root: Path, trials: int) -> No
         acknowledged += len(acked)
         shutil.rmtree(folder)
     print(f"gift logging: {trials} trials, {acknowledged} acknowledged gifts, all stored")
+    assert acknowledged > 0, "no gift was acknowledged before any kill: the test proved nothing"
 
 
 def test_killed_import_is_all_or_nothing(workers: Workers, template: Path, tmp_path: Path) -> None:
@@ -222,6 +248,17 @@ def test_killed_import_is_all_or_nothing(workers: Workers, template: Path, tmp_p
 
 def test_every_acknowledged_gift_survives_a_kill(workers: Workers, template: Path, tmp_path: Path) -> None:
     _log_trials(workers, template, tmp_path, FAST_TRIALS)
+
+
+def test_killed_event_log_import_is_all_or_nothing(workers: Workers, template: Path, tmp_path: Path) -> None:
+    _import_trials(workers, template, tmp_path, 4, FAST_ROWS, fmt="events")
+
+
+@pytest.mark.slow
+def test_killed_event_log_import_is_all_or_nothing_200_trials(
+    workers: Workers, template: Path, tmp_path: Path
+) -> None:
+    _import_trials(workers, template, tmp_path, SLOW_TRIALS, SLOW_ROWS, fmt="events")
 
 
 @pytest.mark.slow
