@@ -64,7 +64,7 @@ def event_record(event: Any, now_ms: Callable[[], int] = lambda: int(time.time()
         "msg_id": str(_first(event, "common.msg_id", "base_message.message_id", "msg_id", "log_id") or ""),
         "create_time": int(create_time) if create_time else now_ms(),
         "user": {
-            "unique_id": _first(user, "unique_id", "username") or "",
+            "unique_id": _first(user, "unique_id", "display_id", "username") or "",  # v7 calls the @handle display_id
             "nickname": _first(user, "nickname", "nick_name") or "",
         },
         "gift": {

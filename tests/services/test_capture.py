@@ -133,6 +133,7 @@ def test_a_tiktoklive_event_becomes_an_event_log_record() -> None:
 
 def test_other_tiktoklive_shapes_are_read_too() -> None:
     event = tiktoklive_gift_event(
+        user=SimpleNamespace(display_id="mike.dj", nickname="Mike"),  # TikTokLive 7 names the @handle so
         common=None,
         base_message=SimpleNamespace(message_id=99, create_time=0),
         gift=None,
@@ -143,6 +144,7 @@ def test_other_tiktoklive_shapes_are_read_too() -> None:
     record = event_record(event, now_ms=lambda: 1_793_560_600_000)
     assert (record["msg_id"], record["create_time"], record["gift"]["type"]) == ("99", 1_793_560_600_000, 2)
     assert (record["gift"]["name"], record["repeat_end"], record["group_id"]) == ("Lion", 0, "")
+    assert record["user"] == {"unique_id": "mike.dj", "nickname": "Mike"}
 
 
 def test_without_the_package_capture_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
