@@ -3,34 +3,13 @@ a damaged database makes every command exit non-zero with the same message, and 
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from companion.app import run
+from tests.test_cli import _restore_process_state, cli  # noqa: F401  (the autouse fixture, the runner)
 
 HEADER = "received_at,sender,gift,coins_each,count,stream"
-
-
-@pytest.fixture(autouse=True)
-def _restore_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    root = logging.getLogger()
-    level = root.level
-    yield
-    for handler in [h for h in root.handlers if getattr(h, "_companion", False)]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
-
-
-def cli(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
-    code = run(["--data-dir", str(data), *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

@@ -54,13 +54,14 @@ _APP: list[Any] = []  # keeps the QGuiApplication alive for the rest of the comm
 
 
 def _gui_application() -> None:
-    """Qt's PDF writer needs a QGuiApplication (fonts); headless, the offscreen platform is enough."""
-    from PySide6.QtGui import QGuiApplication
+    """Qt's PDF writer needs a QGuiApplication (fonts); headless, the offscreen platform is enough. A full
+    QApplication, so that code running later in the same process (tests, the GUI) finds the kind it expects."""
+    from PySide6.QtWidgets import QApplication
 
-    if QGuiApplication.instance() is None:
+    if QApplication.instance() is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _APP.append(QGuiApplication(["companion"]))
+        _APP.append(QApplication(["companion"]))
         from PySide6.QtCore import QLocale
 
         if QLocale.system().language() == QLocale.Language.C:  # as the app does: group digits under LANG=C

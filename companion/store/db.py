@@ -97,17 +97,21 @@ def backup_database(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source)
+    _copy_pages(sqlite3.connect(source), partial)
+    partial.replace(target)
+    return target
+
+
+def _copy_pages(src: sqlite3.Connection, target: Path) -> None:
+    """Copy every page of `src` into the database at `target` (SQLite's backup API), then close `src`."""
     try:
-        dst = sqlite3.connect(partial)
+        dst = sqlite3.connect(target)
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
-    partial.replace(target)
-    return target
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -258,12 +262,4 @@ def restore_database(backup: Path, path: Path, backup_dir: Path, now: datetime) 
 
 def backup_database_into(source: Path, target: Path) -> None:
     """Overwrite the database at `target` with `source` through the backup API (works with a WAL target)."""
-    src = open_read_only(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    _copy_pages(open_read_only(source), target)

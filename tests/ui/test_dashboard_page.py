@@ -44,7 +44,8 @@ def test_dashboard_is_the_first_page_with_an_empty_state(fresh: MainWindow) -> N
 
 def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_services: Services) -> None:
     now = utc_now()
-    gui_services.gifts.log("Rose", 1500, "luna", at=now - timedelta(minutes=5))  # 1,500 × US$0.005 = US$7.50
+    # at "now": a gift minutes ago would be yesterday for a run just after midnight
+    gui_services.gifts.log("Rose", 1500, "luna", at=now)  # 1,500 × US$0.005 = US$7.50
     gui_services.gifts.log("Rose", 1, "mike", at=now - timedelta(days=40))
     fresh.data_changed()
     wait_idle(qtbot, fresh)
@@ -63,7 +64,7 @@ def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_service
     assert not page.jumps_text.isVisible()
     # another page changes the data: the dashboard reloads when shown again
     fresh.show_page("streams")
-    gui_services.gifts.log("Rose", 500, "zoe", at=now - timedelta(minutes=1))
+    gui_services.gifts.log("Rose", 500, "zoe", at=now)
     fresh.data_changed()
     fresh.show_page("dashboard")
     wait_idle(qtbot, fresh)

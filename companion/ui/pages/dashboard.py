@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from companion.services.dashboard import Dashboard, PeriodFigures
 from companion.services.stability import Stability
 from companion.ui.format import money, whole
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.scroll_page import scrolling_layout
 
 
 @dataclass(frozen=True)
@@ -134,11 +134,7 @@ class DashboardPage(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stability_panel = _panel(self.stability_title, self.weeks_text, self.concentration_text, self.jumps_text)
 
-        content = QWidget()
-        content.setObjectName("page")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(14)
+        layout = scrolling_layout(self)
         layout.addWidget(title)
         layout.addWidget(self.subtitle)
         layout.addLayout(cards)
@@ -146,13 +142,6 @@ class DashboardPage(QWidget):
         layout.addWidget(self.charts_box)
         layout.addWidget(self.stability_panel)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
 
     # ---- page protocol ------------------------------------------------------------------------------------
 

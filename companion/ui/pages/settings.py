@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from companion.services.backups import BackupInfo
 from companion.ui.format import local_time, whole
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.keyring_status import KeyringStatus
+from companion.ui.widgets.scroll_page import scrolling_layout
 
 COMPUTER_ZONE = "The computer's time zone"
 REASONS = {"auto": "Daily", "manual": "Made by you", "before-restore": "Before a restore", "damaged": "Damaged copy"}
@@ -142,23 +142,12 @@ class SettingsPage(QWidget):
 
         self.keyring = KeyringStatus(services, tasks)
 
-        content = QWidget()
-        content.setObjectName("page")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(14)
+        layout = scrolling_layout(self)
         layout.addWidget(title)
         layout.addWidget(_card("Profile", form, currency_note, profile_buttons, self.profile_status))
         layout.addWidget(_card("Backups", backup_note, self.backup_table, backup_buttons, self.backup_status))
         layout.addWidget(_card("Payment-method secrets", self.keyring))
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
 
     # ---- page protocol ------------------------------------------------------------------------------------
 
