@@ -35,7 +35,7 @@ def test_switch_profile_rebuilds_figures(qtbot: QtBot, window: MainWindow, gui_s
     dashboard = window.show_page("dashboard")
     wait_idle(qtbot, window)
     assert isinstance(dashboard, DashboardPage)
-    assert dashboard.cards["all"].diamonds.text().startswith("0 ")  # the first profile's gift is not here
+    assert dashboard.cards["all"].diamonds.text() == "0"  # the first profile's gift is not here
     assert dashboard.subtitle.text().startswith("Luna Gaming")
     assert local_time(datetime(2026, 11, 20, 19, 0, tzinfo=UTC), with_date=True) == "2026-11-21 04:00"  # Tokyo
     # the choice is remembered for the next start
@@ -44,4 +44,4 @@ def test_switch_profile_rebuilds_figures(qtbot: QtBot, window: MainWindow, gui_s
     _switch(qtbot, window, "My channel")
     dashboard = window.show_page("dashboard")
     wait_idle(qtbot, window)
-    assert dashboard.cards["all"].diamonds.text().startswith("700 ")
+    assert dashboard.cards["all"].diamonds.text() == "700"

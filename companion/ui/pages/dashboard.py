@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -37,7 +37,8 @@ def hours_text(seconds: int) -> str:
 
 
 class PeriodCard(QFrame):
-    """One period: diamonds big, then cash, live time and diamonds per live hour."""
+    """One period: diamonds big, then cash, live time and diamonds per live hour, one short line each so four
+    cards fit side by side in the smallest window."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,25 +48,23 @@ class PeriodCard(QFrame):
         self.diamonds = QLabel("–")
         self.diamonds.setObjectName("cardValue")
         self.cash = QLabel("")
-        self.cash.setObjectName("cardCash")
-        self.detail = QLabel("")
-        self.detail.setObjectName("muted")
-        for label in (self.diamonds, self.cash, self.detail):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.live = QLabel("")
+        self.live.setObjectName("muted")
+        self.rate = QLabel("")
+        self.rate.setObjectName("muted")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(2)
-        for widget in (self.title, self.diamonds, self.cash, self.detail):
+        for widget in (self.title, self.diamonds, self.cash, self.live, self.rate):
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(widget)
 
     def show_figures(self, figures: PeriodFigures, currency: str) -> None:
-        self.diamonds.setText(
-            f"{whole(figures.diamonds)} <span style='font-size: 12px; color: #6b6f80;'>diamonds</span>"
-        )
-        self.cash.setText(money(figures.cash, currency))
+        self.diamonds.setText(whole(figures.diamonds))
+        self.cash.setText(f"diamonds · {money(figures.cash, currency)}")
+        self.live.setText(f"{hours_text(figures.live_seconds)} live")
         rate = figures.diamonds_per_live_hour
-        per_hour = f"{whole(rate)} per live hour" if rate is not None else "no live time"
-        self.detail.setText(f"{hours_text(figures.live_seconds)} live · {per_hour}")
+        self.rate.setText(f"{whole(rate)} per live hour" if rate is not None else "no live time")
 
 
 def _section(title: str) -> QLabel:
@@ -93,6 +92,7 @@ class DashboardPage(QWidget):
         self.loaded: _Loaded | None = None
         self._stale = True
         self.charts: dict[str, Any] = {}
+        self.panels: dict[str, QFrame] = {}
 
         title = QLabel("Dashboard")
         title.setObjectName("pageTitle")
@@ -101,10 +101,10 @@ class DashboardPage(QWidget):
         self.subtitle.setWordWrap(True)
         periods = (("today", "Today"), ("week", "This week"), ("month", "This month"), ("all", "All time"))
         self.cards = {key: PeriodCard(text) for key, text in periods}
-        cards = QHBoxLayout()
-        cards.setSpacing(12)
-        for card in self.cards.values():
-            cards.addWidget(card, 1)
+        self.cards_grid = QGridLayout()
+        self.cards_grid.setSpacing(12)
+        self._card_columns = 0
+        self._arrange_cards(4)
         self.empty = QLabel(
             "No gifts yet for this profile. Go live on the Streams page and log gifts, or import a CSV "
             "(File → Import gifts), and this page fills with your figures and charts."
@@ -137,11 +137,39 @@ class DashboardPage(QWidget):
         layout = scrolling_layout(self)
         layout.addWidget(title)
         layout.addWidget(self.subtitle)
-        layout.addLayout(cards)
+        layout.addLayout(self.cards_grid)
         layout.addWidget(self.empty)
         layout.addWidget(self.charts_box)
         layout.addWidget(self.stability_panel)
         layout.addStretch(1)
+
+    #: Below this page width the four period cards go two by two, so none is cut off in a small window.
+    NARROW = 1000
+
+    def _arrange_cards(self, columns: int) -> None:
+        if columns == self._card_columns:
+            return
+        self._card_columns = columns
+        for index, card in enumerate(self.cards.values()):
+            self.cards_grid.addWidget(card, index // columns, index % columns)
+        for column in range(4):
+            self.cards_grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._arrange_charts()
+
+    def _arrange_charts(self) -> None:
+        """Daily chart on top; top gifts and heatmap side by side, or one under the other when narrow."""
+        if not self.panels:
+            return
+        narrow = self._card_columns < 4
+        self.charts_grid.addWidget(self.panels["daily"], 0, 0, 1, 2)
+        self.charts_grid.addWidget(self.panels["top"], 1, 0, 1, 1 if not narrow else 2)
+        self.charts_grid.addWidget(
+            self.panels["heat"], 1 if not narrow else 2, 1 if not narrow else 0, 1, 1 if not narrow else 2
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange_cards(2 if event.size().width() < self.NARROW else 4)
+        super().resizeEvent(event)
 
     # ---- page protocol ------------------------------------------------------------------------------------
 
@@ -193,8 +221,11 @@ class DashboardPage(QWidget):
         from companion.ui.widgets.charts import DailyChart, Heatmap, TopGiftsChart  # QtCharts: only now
 
         self.charts = {"daily": DailyChart(), "top": TopGiftsChart(), "heat": Heatmap()}
-        self.charts_grid.addWidget(_panel(self.daily_title, self.charts["daily"]), 0, 0, 1, 2)
-        self.charts_grid.addWidget(_panel(self.top_title, self.charts["top"]), 1, 0)
-        self.charts_grid.addWidget(_panel(self.heat_title, self.charts["heat"]), 1, 1)
+        self.panels = {
+            "daily": _panel(self.daily_title, self.charts["daily"]),
+            "top": _panel(self.top_title, self.charts["top"]),
+            "heat": _panel(self.heat_title, self.charts["heat"]),
+        }
         self.charts_grid.setColumnStretch(0, 1)
         self.charts_grid.setColumnStretch(1, 1)
+        self._arrange_charts()

@@ -160,7 +160,7 @@ class Heatmap(QWidget):
         super().__init__(parent)
         self.values: list[list[int]] = [[0] * 24 for _ in range(7)]
         self.setMouseTracking(True)
-        self.setMinimumSize(420, 200)
+        self.setMinimumSize(300, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_data(self, values: list[list[int]]) -> None:
