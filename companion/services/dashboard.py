@@ -10,11 +10,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlmodel import Session
 
-from companion.domain.economics import share_percent_text, usd_per_diamond
+from companion.domain.currency import BASE_CURRENCY, convert_from_usd, rate_on
+from companion.domain.economics import cash_for_diamonds, share_percent_text
 from companion.domain.models import Profile
-from companion.domain.money import D, quantize
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
 from companion.store.db import Database
+from companion.store.economics_repo import RateRepo
 from companion.store.insights import InsightsRepo
 from companion.store.repositories import GiftRepo, ProfileRepo
 
@@ -26,7 +27,8 @@ TOP_GIFTS = 8
 
 @dataclass(frozen=True)
 class CashRate:
-    """Diamonds → cash in the profile's display currency: US dollars at the share, times the newest rate."""
+    """Diamonds → cash in the profile's display currency, the way the Payouts page does it (issue 3's rule): the
+    US-dollar total at the share, rounded once, then converted at the profile's rate and rounded once more."""
 
     share_bps: int
     currency: str  # the currency figures are shown in (USD when no rate for the profile's currency exists)
@@ -34,24 +36,25 @@ class CashRate:
     note: str  # "" or why the figures are not in the profile's currency / which rate is used
 
     def cash(self, diamonds: int) -> Decimal:
-        """Rounded once, half-even, for one reported total."""
-        return quantize(diamonds * usd_per_diamond(self.share_bps) * self.per_usd, self.currency)
+        return convert_from_usd(cash_for_diamonds(diamonds, self.share_bps), self.per_usd, self.currency)
 
     @property
     def share_text(self) -> str:
         return share_percent_text(self.share_bps)
 
 
-def cash_rate(s: Session, profile: Profile) -> CashRate:
-    if profile.currency == "USD":
-        return CashRate(profile.share_bps, "USD", Decimal(1), "")
-    found = InsightsRepo(s).latest_rate(profile.currency)
+def cash_rate(s: Session, profile: Profile, today: date) -> CashRate:
+    """The profile's share and display currency with the rate in force `today` (as the economics settings
+    choose it: the newest noted on or before the day)."""
+    if profile.currency == BASE_CURRENCY:
+        return CashRate(profile.share_bps, BASE_CURRENCY, Decimal(1), "")
+    found = rate_on(RateRepo(s).all(), profile.currency, today)
     if found is None:
-        return CashRate(profile.share_bps, "USD", Decimal(1), f"in US$: no {profile.currency} exchange rate entered")
-    per_usd, as_of = found
-    return CashRate(
-        profile.share_bps, profile.currency, D(per_usd), f"at {per_usd} {profile.currency} per US$ ({as_of})"
-    )
+        return CashRate(
+            profile.share_bps, BASE_CURRENCY, Decimal(1), f"in US$: no {profile.currency} exchange rate entered"
+        )
+    note = f"at {found.per_usd:f} {profile.currency} per US$ ({found.as_of})"
+    return CashRate(profile.share_bps, profile.currency, found.per_usd, note)
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,8 @@ class DashboardService:
         with self.db.session() as s:
             profile = ProfileRepo(s).get(self.profile_id)
             tz = zone(profile.time_zone)
-            rate = cash_rate(s, profile)
             today = to_local(now, tz).date()
+            rate = cash_rate(s, profile, today)
             gifts, insights = GiftRepo(s), InsightsRepo(s)
             streams = insights.streams_between(self.profile_id, None, None)
             periods = []

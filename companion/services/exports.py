@@ -190,7 +190,7 @@ class ExportService:
             tz = zone(profile.time_zone)
             start, end = local_range_utc(first, last, tz)
             assert start is not None and end is not None
-            rate = cash_rate(s, profile)
+            rate = cash_rate(s, profile, min(last, to_local(now, tz).date()))
             gifts, insights = GiftRepo(s), InsightsRepo(s)
             totals = gifts.totals(self.profile_id, start, end)
             stream_rows = insights.streams_between(self.profile_id, start, end)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, literal_column
 from sqlmodel import Session, col, select
@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 from companion.domain.models import Profile
 from companion.store.repositories import _profile
 from companion.store.tables import (
-    ExchangeRateRow,
     GiftEventRow,
     PaymentMethodRow,
     PayoutRow,
@@ -86,7 +85,9 @@ class InsightsRepo:
         ).group_by(literal_column("bucket"))
         return [(from_millis(int(b) * BUCKET_MS), int(d)) for b, d in self.s.exec(query)]
 
-    def top_gifts(self, profile_id: int, start: datetime | None, end: datetime | None, limit: int) -> list[tuple[str, int, int]]:
+    def top_gifts(
+        self, profile_id: int, start: datetime | None, end: datetime | None, limit: int
+    ) -> list[tuple[str, int, int]]:
         """(gift name, diamonds, items) of the gifts that earned most in [start, end)."""
         diamonds = func.sum(GiftEventRow.diamonds)
         query = _range(
@@ -201,15 +202,6 @@ class InsightsRepo:
             .order_by(col(RewardLevelRow.position), col(RewardLevelRow.share_bps))
         )
         return (scheme.name if scheme else ""), [LevelLine(r.name, r.share_bps, r.id == econ.level_id) for r in rows]
-
-    def latest_rate(self, currency: str) -> tuple[str, str] | None:
-        """(units of `currency` per US dollar as decimal text, as-of date) of the newest rate entered."""
-        row = self.s.exec(
-            select(ExchangeRateRow)
-            .where(ExchangeRateRow.currency == currency)
-            .order_by(col(ExchangeRateRow.as_of).desc(), col(ExchangeRateRow.id).desc())
-        ).first()
-        return (row.per_usd, row.as_of) if row else None
 
     # ---- profiles ---------------------------------------------------------------------------------------
 

@@ -75,6 +75,9 @@ def test_cash_in_the_display_currency_with_the_newest_rate(seeded: Services) -> 
     board = seeded.dashboard.overview()
     assert board.rate.currency == "EUR"
     assert {p.key: p.cash for p in board.periods}["month"] == Decimal("1.80")  # 400 × 0.005 × 0.9
+    # the same figure the Payouts page shows: US-dollar total of the month, converted by the economics settings
+    month = seeded.reports.summary(date(2026, 11, 1), date(2026, 11, 30))
+    assert seeded.economics.display().from_usd(month.cash) == Decimal("1.80")
 
 
 def test_empty_profile(services: Services) -> None:
