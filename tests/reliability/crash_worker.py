@@ -2,7 +2,7 @@
 
 The test talks to it over stdin/stdout, one command a line:
 
-    import DATA_DIR FILE [FORMAT]  fork a worker that runs `companion --data-dir DATA_DIR gifts import FILE`
+    import DATA_DIR FILE [FORMAT]  fork a worker that runs `gifts import FILE --format FORMAT` on DATA_DIR
     log DATA_DIR COUNT             fork a worker that logs COUNT gifts through `gifts add`, one commit each
     quit
 
@@ -31,17 +31,15 @@ def _say(line: str) -> None:
 
 
 def _import(data_dir: str, file: str, fmt: str) -> int:
-    args = ["--data-dir", data_dir, "gifts", "import", file]
-    if fmt != "csv":
-        args += ["--format", fmt]
-    out = io.StringIO()
-    sys.stdout = out
-    try:
-        code = companion.app.run(args)
-    finally:
-        sys.stdout = sys.__stdout__
-    for line in out.getvalue().splitlines():
+    """`gifts import` through the CLI handler; its output is passed on the moment the import returned
+    (before the database is closed), so the test knows when the commit was acknowledged."""
+    services = companion.app.open_services(app_paths(data_dir))
+    args = companion.cli.build_parser().parse_args(["gifts", "import", file, "--format", fmt])
+    out, err = io.StringIO(), io.StringIO()
+    code = companion.cli.run_command(args, services, out, err)
+    for line in (out.getvalue() + err.getvalue()).splitlines():
         _say(f"out {os.getpid()} {line}")
+    services.db.dispose()
     return code
 
 

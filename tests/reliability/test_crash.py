@@ -94,9 +94,10 @@ class Workers:
             time.sleep(0.001)
         assert self._ask("ping") == "pong"  # everything the worker wrote before dying has been read now
 
-    def wait_for(self, pid: int, line: str) -> None:
+    def wait_for(self, pid: int, line: str | None) -> None:
+        """Until the worker printed `line` (None: any line)."""
         gone_by = time.monotonic() + TIMEOUT
-        while line not in self.output.get(pid, []):
+        while (line not in self.output.get(pid, [])) if line is not None else not self.output.get(pid):
             assert time.monotonic() < gone_by and pid not in self.exits, f"worker {pid} never printed {line!r}"
             time.sleep(0.002)
 
@@ -191,12 +192,17 @@ def _import_trials(
 ) -> None:
     big = root / f"gifts.{fmt}"
     (_write_csv if fmt == "csv" else _write_events)(big, rows)
-    # One undisturbed import: what "all" looks like, and how long an import takes (the window to kill in).
-    reference = _data_dir(template, root, -1)
-    started = time.monotonic()
-    pid = workers.start(f"import {reference} {big} {fmt}")
-    assert workers.wait(pid) == 0, workers.output.get(pid)
-    duration = time.monotonic() - started
+    # Two undisturbed imports: what "all" looks like, and how long until the import says it is done (the
+    # window to kill in; the second, warm run is the one the trials resemble).
+    timings = []
+    for warm in (-2, -1):
+        reference = _data_dir(template, root, warm)
+        started = time.monotonic()
+        pid = workers.start(f"import {reference} {big} {fmt}")
+        workers.wait_for(pid, None)
+        timings.append(time.monotonic() - started)
+        assert workers.wait(pid) == 0, workers.output.get(pid)
+    duration = min(timings)
     full = _check(reference / "companion.sqlite3")
     assert full[0] > 0 and (fmt != "csv" or full[0] == rows)
     rng = random.Random(os.environ.get("CRASH_SEED", "8"))
