@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 from bench.harness import RESULTS_DIR, ROOT
 
@@ -52,8 +53,8 @@ def run_one(name: str) -> tuple[int, float]:
     return code, time.monotonic() - started
 
 
-def load_results() -> dict[str, dict[str, object]]:
-    found: dict[str, dict[str, object]] = {}
+def load_results() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
     for path in sorted(RESULTS_DIR.glob("*.json")):
         try:
             found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
@@ -62,7 +63,7 @@ def load_results() -> dict[str, dict[str, object]]:
     return found
 
 
-def summary_table(results: dict[str, dict[str, object]]) -> str:
+def summary_table(results: dict[str, dict[str, Any]]) -> str:
     """Markdown: every expected benchmark (and any other saved one) with its floor and latest ratio."""
     lines = [
         "| issue | benchmark | floor | goal | app (median) | latest ratio (median) | verdict | measured |",
@@ -75,7 +76,8 @@ def summary_table(results: dict[str, dict[str, object]]) -> str:
         if result is None:
             lines.append(f"| {issue or '—'} | {what} | {floor} | {goal} | — | not measured yet | — | — |")
             continue
-        for index, row in enumerate(result.get("rows", [])):  # type: ignore[union-attr, arg-type]
+        rows: list[dict[str, Any]] = list(result.get("rows", []))
+        for index, row in enumerate(rows):
             ratio = row.get("ratio")
             shown = f"{ratio:.2f}×" if isinstance(ratio, (int, float)) else "—"
             # a ratio goal of the row itself; else the issue's goal (often absolute) beside the bench's first row

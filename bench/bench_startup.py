@@ -30,7 +30,7 @@ def _install_probe(app: object, wait_ready: bool) -> None:
         painted = False
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if not self.painted and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow():
+            if not self.painted and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow():  # type: ignore[attr-defined]
                 self.painted = True
                 print(PAINTED, time.time(), flush=True)
                 if not wait_ready:
