@@ -27,14 +27,15 @@ START_MARK = "<!-- bench-summary:start (python -m bench --update-docs rewrites t
 END_MARK = "<!-- bench-summary:end -->"
 
 #: Every benchmark the issues ask for: result name → (issue, what it measures, floor, goal). A bench without a
-#: saved result is listed as "not measured yet".
+#: saved result points to its section of docs/benchmarks.md when it has one, else says "not measured yet".
 EXPECTED: dict[str, tuple[int, str, str, str]] = {
     "projection": (3, "90-day projection from 3 years of daily history", "plain sum / raw sqlite3", "< 100 ms"),
     "import": (4, "import 1M CSV gifts", "raw sqlite3 executemany", "≤ 2×"),
     "summary": (4, "a month's summary over 1M gifts", "same query in raw sqlite3", "≤ 1.5×"),
     "gifts_page": (4, "gifts page open + scroll to end at 1M gifts", "bare PySide6 process", "< 300 MB peak RSS"),
     "log_latency": (4, "log one gift to repainted totals (1M gifts)", "sqlite3 commit + QLabel repaint", "< 16 ms"),
-    "bundle": (7, "bundle / installer size; frozen start-up", "start-up from source", "installer < 120 MB"),
+    "bundle": (7, "installer sizes; frozen start-up", "start-up from source", "installer < 120 MB"),
+    "dashboard": (6, "dashboard overview at 1M gifts", "same queries in raw sqlite3", "≤ 2×"),
     "startup": (8, "cold start to first painted window, 1M gifts", "bare PySide6 window", "≤ 1.6×"),
 }
 
@@ -63,7 +64,11 @@ def load_results() -> dict[str, dict[str, Any]]:
     return found
 
 
-def summary_table(results: dict[str, dict[str, Any]]) -> str:
+#: Benches whose figures live only in their own docs section (no bench/results JSON): result name → heading.
+DOCS_ONLY = {"bundle": "Installers (issue 7)"}
+
+
+def summary_table(results: dict[str, dict[str, Any]], docs: str = "") -> str:
     """Markdown: every expected benchmark (and any other saved one) with its floor and latest ratio."""
     lines = [
         "| issue | benchmark | floor | goal | app (median) | latest ratio (median) | verdict | measured |",
@@ -74,7 +79,9 @@ def summary_table(results: dict[str, dict[str, Any]]) -> str:
         issue, what, floor, goal = EXPECTED.get(name, (0, name, "—", "—"))
         result = results.get(name)
         if result is None:
-            lines.append(f"| {issue or '—'} | {what} | {floor} | {goal} | — | not measured yet | — | — |")
+            heading = DOCS_ONLY.get(name, "")
+            where = f"see § {heading}" if heading and f"## {heading}" in docs else "not measured yet"
+            lines.append(f"| {issue or '—'} | {what} | {floor} | {goal} | — | {where} | — | — |")
             continue
         rows: list[dict[str, Any]] = list(result.get("rows", []))
         for index, row in enumerate(rows):
@@ -134,7 +141,7 @@ def main(argv: list[str]) -> int:
             print(f"--- bench_{name}: exit {code} after {seconds:.0f} s", flush=True)
             if code != 0:
                 failed.append(name)
-    table = summary_table(load_results())
+    table = summary_table(load_results(), DOCS.read_text(encoding="utf-8") if DOCS.exists() else "")
     print("\n" + table)
     if args.update_docs or args.docs_only:
         print(f"\n{'updated' if update_docs(table) else 'could not update (no summary markers in)'} {DOCS}")
