@@ -124,7 +124,7 @@ class LivePanel(QWidget):
         layout.addWidget(top_title)
         layout.addWidget(self.top_label, 1)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.resize(600, 640)
+        self.resize(600, 580)
 
         for digit in range(1, MAX_FAVOURITES + 1):
             for keys in (str(digit), f"Ctrl+{digit}"):

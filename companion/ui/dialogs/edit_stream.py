@@ -54,8 +54,6 @@ class EditStreamDialog(QDialog):
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat(_FORMAT)
             edit.setCalendarPopup(True)
-        self.end_edit.setEnabled(not stream.is_live)
-        self.end_edit.setToolTip("A live stream ends when you press “End stream”" if stream.is_live else "")
         self.peak_edit = self._count_edit(stream.peak_viewers)
         self.followers_edit = self._count_edit(stream.new_followers)
         self.notes_edit = QPlainTextEdit(stream.notes)
@@ -70,7 +68,13 @@ class EditStreamDialog(QDialog):
         form = QFormLayout()
         form.addRow("Title", self.title_edit)
         form.addRow("Started", self.start_edit)
-        form.addRow("Ended", self.end_edit)
+        if stream.is_live:
+            live_note = QLabel("still live: “End stream” ends it")
+            live_note.setObjectName("muted")
+            form.addRow("Ended", live_note)
+            self.end_edit.setVisible(False)
+        else:
+            form.addRow("Ended", self.end_edit)
         form.addRow("Peak viewers", self.peak_edit)
         form.addRow("New followers", self.followers_edit)
         form.addRow("Notes", self.notes_edit)
