@@ -165,6 +165,8 @@ def run_self_test(
     problems: list[str] = []
     if not _wait_idle(app, window):
         problems.append(f"the window did not finish loading within {WAIT_MS // 1000} s")
+    if not window.isVisible():
+        problems.append("the main window did not open")
     problems += page_problems(app, window)
 
     report = diagnose(services.db, services.profiles, services.catalog)
