@@ -125,9 +125,19 @@ def read_native_csv_collecting(
     """The good rows and the per-row errors, so a caller can add its own checks and report all at once.
     A file that cannot be read or has a wrong header is refused outright."""
     try:
+        with path.open("rb") as handle:
+            utf16 = handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
+        if not utf16:
+            # read as it goes: the whole text of a million-row file in memory at once would cost ~200 MB
+            with path.open(encoding="utf-8-sig", newline="") as text:
+                return parse_native_csv_collecting(text, mapping, progress)
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
+    except UnicodeDecodeError:
+        data = path.read_bytes()  # decode() below names the line that is not UTF-8
+    except ImportRejected as exc:
+        raise ImportRejected(exc.errors, str(path)) from None
     try:
         return parse_native_csv_collecting(io.StringIO(decode(data), newline=""), mapping, progress)
     except ImportRejected as exc:

@@ -161,13 +161,17 @@ def _store(
         stream_ids, created = _attach_streams(
             StreamRepo(s), repo, profile_id, [rows[i] for i in new_index], claim_any_stream
         )
-        inserts = [
-            (profile_id, sid, millis[i], rows[i].sender, *prices[i], rows[i].count, prices[i][2] * rows[i].count,
-             source, rows[i].key, None)
-            for i, sid in zip(new_index, stream_ids, strict=True)
-        ]  # fmt: skip
-        total = len(inserts)
-        added = repo.insert_gifts(inserts, between_chunks=lambda done: steps.report(done, total, "saving"))
+        total = len(new_index)
+
+        def insert_rows(start: int, stop: int) -> list[tuple[object, ...]]:
+            # built a chunk at a time: a million ready-made rows at once would cost a few hundred MB more
+            return [
+                (profile_id, stream_ids[j], millis[i], rows[i].sender, *prices[i], rows[i].count,
+                 prices[i][2] * rows[i].count, source, rows[i].key, None)
+                for j, i in enumerate(new_index[start:stop], start)
+            ]  # fmt: skip
+
+        added = repo.insert_gifts(total, insert_rows, between_chunks=lambda done: steps.report(done, total, "saving"))
         completed = repo.raise_counts(raised)
         steps.report(total, total, "saving")
         s.commit()

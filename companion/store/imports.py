@@ -98,17 +98,19 @@ class ImportRepo:
 
     def insert_gifts(
         self,
-        rows: Sequence[tuple[Any, ...]],
+        total: int,
+        rows: Callable[[int, int], Sequence[tuple[Any, ...]]],
         chunk: int = 20_000,
         between_chunks: Callable[[int], None] | None = None,
     ) -> int:
-        """Insert rows shaped as INSERT_GIFT_SQL's parameters; `between_chunks(done)` may raise to stop."""
+        """Insert `total` rows shaped as INSERT_GIFT_SQL's parameters, `rows(start, stop)` giving each chunk;
+        `between_chunks(done)` may raise to stop (the caller's transaction then rolls back)."""
         cursor = self._cursor()
-        for start in range(0, len(rows), chunk):
-            cursor.executemany(INSERT_GIFT_SQL, rows[start : start + chunk])
+        for start in range(0, total, chunk):
+            cursor.executemany(INSERT_GIFT_SQL, rows(start, min(start + chunk, total)))
             if between_chunks is not None:
-                between_chunks(min(start + chunk, len(rows)))
-        return len(rows)
+                between_chunks(min(start + chunk, total))
+        return total
 
     def raise_counts(self, updates: Sequence[tuple[int, int]]) -> int:
         """Set (gift id, count) where the new count is higher: a streak stored unfinished, now ended."""
