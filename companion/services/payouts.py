@@ -201,7 +201,8 @@ class PayoutService:
         with self.db.session(write=True) as s:
             repo = PayoutRepo(s)
             payout = repo.get(self.profile_id, payout_id)
-            paid = (paid_at or self.clock()) if status == "paid" else None
+            # marked paid "now" but requested later the same day (a date typed as noon): paid when requested
+            paid = (paid_at or max(self.clock(), payout.requested_at)) if status == "paid" else None
             if paid is not None and paid < payout.requested_at:
                 raise ValidationError("a payout cannot be paid before it was requested", field="paid")
             repo.save(self.profile_id, replace(payout, status=status, paid_at=paid))

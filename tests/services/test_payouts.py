@@ -164,3 +164,11 @@ def test_a_goal_in_another_currency_converts_once_each_way(services: Services) -
     assert progress.target_usd == Decimal("100.00")  # €90 / 0.9
     assert (progress.earned_usd, progress.earned_shown) == (Decimal("10.00"), Decimal("9.00"))
     assert progress.needs.diamonds == 18_000
+
+
+def test_marking_paid_a_payout_dated_later_today_keeps_the_order(services: Services, clock: FakeClock) -> None:
+    # requested "today" from a date picker (noon), marked paid in the morning: paid when requested, not refused
+    later_today = clock.now + timedelta(hours=3)
+    payout = services.payouts.record("10", requested_at=later_today, diamonds=0)
+    paid = services.payouts.set_status(payout.id, "paid")
+    assert paid.paid_at == later_today

@@ -180,3 +180,11 @@ def test_custom_levels_are_edited_in_the_dialog(qtbot: QtBot, window: MainWindow
     assert not dialog.isVisible()
     assert gui_services.economics.current_level().name == "Agency gold"  # type: ignore[union-attr]
     assert page.level_card.value_label.text() == "55 %"
+
+
+def test_a_new_creator_sees_what_the_page_will_show(qtbot: QtBot, window: MainWindow) -> None:
+    page = _page(qtbot, window)
+    assert page.chart is None  # QtCharts not even loaded
+    assert "No gifts yet" in page.chart_placeholder.text() and page.chart_placeholder.isVisibleTo(page)
+    assert page.end_card.value_label.text() == "–"
+    assert "no full day" in page.end_card.caption_label.text()

@@ -5,7 +5,7 @@ shows the reason in the dialog (`show_error`) so the creator can fix it without 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -35,11 +35,13 @@ def _day(edit: QDateEdit) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def local_noon(day: date) -> datetime:
-    """A date picked in a dialog as an instant: noon that day in the profile's zone (clear of DST edges)."""
+def picked_instant(day: date, now: datetime) -> datetime:
+    """A date picked in a dialog as an instant: now for today, else noon that day in the profile's zone (clear
+    of DST edges) — never later than now, so "requested today, paid today" stays in order."""
     tz = display_zone()
     naive = datetime.combine(day, time(12))
-    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    noon = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    return min(noon, now) if day >= now.astimezone(tz).date() else noon
 
 
 class _FormDialog(QDialog):
@@ -124,13 +126,14 @@ class PayoutDialog(_FormDialog):
     def values(self) -> dict[str, Any]:
         status = self.status.currentText()
         fee = self.fee.text().strip()
+        now = datetime.now(UTC)
         return {
             "gross_usd": self.amount.text().strip(),
             "status": status,
             "method_id": self.method.currentData(),
             "fee_usd": fee or None,
-            "requested_at": local_noon(_day(self.requested)),
-            "paid_at": local_noon(_day(self.paid)) if status == "paid" else None,
+            "requested_at": picked_instant(_day(self.requested), now),
+            "paid_at": picked_instant(_day(self.paid), now) if status == "paid" else None,
             "notes": self.notes.text(),
         }
 

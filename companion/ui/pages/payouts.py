@@ -191,6 +191,10 @@ class PayoutsPage(QWidget):
         ledger_layout.addWidget(self.ledger_view)
         ledger_layout.addWidget(self.ledger_empty)
         ledger_layout.addLayout(ledger_buttons)
+        self.ledger_message = QLabel("")
+        self.ledger_message.setStyleSheet("color: #c62828;")
+        self.ledger_message.setWordWrap(True)
+        ledger_layout.addWidget(self.ledger_message)
 
         check_frame, check_layout = _section("Check against TikTok")
         check_layout.addWidget(_muted("Type the diamond balance TikTok shows you now to see the gap to the app's."))
@@ -313,12 +317,22 @@ class PayoutsPage(QWidget):
         self._show_reconciliation(snap.reconciliation)
 
     def _show_chart(self, month: MonthView) -> None:
+        if month.earned_diamonds == 0 and month.basis_days == 0:
+            self.chart_placeholder.setText(
+                "No gifts yet. As you log or import gifts, this shows the month so far and the range it will "
+                "probably end in."
+            )
+            self.chart_placeholder.show()
+            if self.chart is not None:
+                self.chart.hide()
+            return
+        self.chart_placeholder.hide()
         if self.chart is None:
             from companion.ui.widgets.projection_chart import ProjectionChart  # QtCharts: only now
 
             self.chart = ProjectionChart()
-            self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
-            self.chart_placeholder.hide()
+            self.chart_layout.addWidget(self.chart, 1)
+        self.chart.show()
         earned, band = month.chart_points()
         self.chart.set_month(earned, band, month.currency)
 
@@ -424,12 +438,24 @@ class PayoutsPage(QWidget):
     def _set_status(self, status: str) -> None:
         payout = self._selected_payout()
         if payout is not None:
-            self.tasks.run(lambda: self.services.payouts.set_status(payout.id, status), self._changed)
+            self._ledger_write(lambda: self.services.payouts.set_status(payout.id, status))
 
     def _delete_payout(self) -> None:
         payout = self._selected_payout()
         if payout is not None:
-            self.tasks.run(lambda: self.services.payouts.remove(payout.id), self._changed)
+            self._ledger_write(lambda: self.services.payouts.remove(payout.id))
+
+    def _ledger_write(self, work: Any) -> None:
+        """A ledger change; a refusal is said under the ledger (no dialog in the way)."""
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, CompanionError):
+                self.ledger_message.setText(str(exc))
+            else:
+                self.tasks.report_error(exc)
+
+        self.ledger_message.setText("")
+        self.tasks.run(work, self._changed, refused)
 
     def _remove_goal(self, goal_id: int) -> None:
         self.tasks.run(lambda: self.services.payouts.remove_goal(goal_id), self._changed)
