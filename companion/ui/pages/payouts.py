@@ -144,7 +144,7 @@ class PayoutsPage(QWidget):
 
         chart_frame, self.chart_layout = _section("This month: so far and where it will probably end")
         self.chart_placeholder = _muted("Loading…")
-        self.chart_layout.addWidget(self.chart_placeholder)
+        self.chart_layout.addWidget(self.chart_placeholder, 1, Qt.AlignmentFlag.AlignTop)
         chart_frame.setMinimumHeight(300)
 
         what_if_frame, what_if_layout = _section("What every level would pay for the same gifts")
