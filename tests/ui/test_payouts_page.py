@@ -129,7 +129,7 @@ def test_add_a_goal(qtbot: QtBot, window: MainWindow, gui_services: Services) ->
     page = _page(qtbot, window)
     page.add_goal_button.click()
     dialog = page._dialog
-    qtbot.keyClicks(dialog.title, "Ring light")
+    qtbot.keyClicks(dialog.title, "Ring light <2>")
     qtbot.keyClicks(dialog.target, "0")
     _ok(dialog)
     wait_idle(qtbot, window)
@@ -139,9 +139,10 @@ def test_add_a_goal(qtbot: QtBot, window: MainWindow, gui_services: Services) ->
     wait_idle(qtbot, window)
     assert not dialog.isVisible()
     (goal,) = gui_services.payouts.goals()
-    assert goal.goal.title == "Ring light"
-    texts = [w.text() for w in page.findChildren(type(page.lumpy_label)) if "Ring light" in w.text()]
+    assert goal.goal.title == "Ring light <2>"
+    texts = [w.text() for w in page.goal_list.findChildren(type(page.lumpy_label)) if "Ring light" in w.text()]
     assert texts and "US$250.00" in texts[0]
+    assert "Ring light &lt;2&gt;" in texts[0]  # a title is text, never markup
 
 
 def test_rates_are_noted_from_the_settings_dialog(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from companion.domain.economics import share_percent_text
 from companion.domain.errors import CompanionError
-from companion.domain.money import from_minor
 from companion.domain.schemes import Level, Scheme
 from companion.domain.withdrawals import METHOD_KINDS, Payout, WithdrawalPlan
 from companion.services import Services
@@ -36,6 +34,7 @@ from companion.services.projections import MonthView, WhatIf
 from companion.ui.format import local_short, money, whole
 from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.goal_list import GoalList
 from companion.ui.widgets.stat_card import StatCard
 
 LUMPY = (
@@ -138,6 +137,7 @@ class PayoutsPage(QWidget):
         cards.setSpacing(12)
         for card in (self.balance_card, self.month_card, self.end_card, self.level_card):
             card.caption_label.setWordWrap(True)
+            card.caption_label.setTextFormat(Qt.TextFormat.PlainText)  # level names are typed by the user
             cards.addWidget(card, 1)
         cards.setStretch(2, 2)  # the month end is a range: give it room
         self.lumpy_label = _muted(LUMPY)
@@ -155,9 +155,8 @@ class PayoutsPage(QWidget):
         what_if_layout.addWidget(self.what_if_note)
 
         goals_frame, goals_outer = _section("Goals")
-        self.goals_box = QVBoxLayout()
-        self.goals_box.setSpacing(10)
-        goals_outer.addLayout(self.goals_box)
+        self.goal_list = GoalList()
+        goals_outer.addWidget(self.goal_list)
         self.add_goal_button = QPushButton("Add goal…")
         goals_outer.addWidget(self.add_goal_button, 0, Qt.AlignmentFlag.AlignLeft)
         goals_outer.addStretch(1)
@@ -239,6 +238,7 @@ class PayoutsPage(QWidget):
         self.settings_button.clicked.connect(self.open_settings)
         self.record_button.clicked.connect(self.record_payout)
         self.add_goal_button.clicked.connect(self.add_goal)
+        self.goal_list.remove_requested.connect(self._remove_goal)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.paid_button.clicked.connect(lambda: self._set_status("paid"))
         self.failed_button.clicked.connect(lambda: self._set_status("failed"))
@@ -307,7 +307,7 @@ class PayoutsPage(QWidget):
             f"Same diamonds under each level: {whole(wi.diamonds_this_month)} this month, "
             f"{whole(wi.diamonds_last_month)} last month, {whole(wi.diamonds_last_90_days)} in the last 90 days."
         )
-        self._show_goals(snap.goals)
+        self.goal_list.set_goals(snap.goals)
         self._show_plan(snap.plan)
         self.ledger_model.set_rows(snap.ledger)
         _fit_rows(self.ledger_view, 8)
@@ -335,47 +335,6 @@ class PayoutsPage(QWidget):
         self.chart.show()
         earned, band = month.chart_points()
         self.chart.set_month(earned, band, month.currency)
-
-    def _show_goals(self, goals: list[GoalProgress]) -> None:
-        while self.goals_box.count():
-            item = self.goals_box.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        if not goals:
-            self.goals_box.addWidget(_muted("No goals yet. A goal shows what it takes: diamonds a day, streams."))
-        for progress in goals:
-            self.goals_box.addWidget(self._goal_widget(progress))
-
-    def _goal_widget(self, progress: GoalProgress) -> QWidget:
-        goal = progress.goal
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        target = money(from_minor(goal.target_minor, goal.currency), goal.currency)
-        top = QHBoxLayout()
-        name = QLabel(f"<b>{goal.title or 'Goal'}</b>: {target} by {goal.due:%d %b %Y}")
-        remove = QPushButton("Remove")
-        remove.setFlat(True)
-        remove.setToolTip("Delete this goal")
-        remove.clicked.connect(lambda: self._remove_goal(goal.id))
-        top.addWidget(name, 1)
-        top.addWidget(remove)
-        bar = QProgressBar()
-        bar.setRange(0, 1000)
-        bar.setValue(int(progress.fraction * 1000))
-        bar.setFormat(f"{money(progress.earned_shown, goal.currency)} of {target}")
-        bar.setTextVisible(True)
-        layout.addLayout(top)
-        layout.addWidget(bar)
-        layout.addWidget(_muted(progress.needs.describe(target, goal.due)))
-        if progress.by_due is not None:
-            band = progress.by_due
-            layout.addWidget(_muted(
-                f"By then probably {money(band.p10, goal.currency)} – {money(band.p90, goal.currency)}"
-                f" (middle {money(band.p50, goal.currency)})."
-            ))  # fmt: skip
-        return box
 
     def _show_plan(self, plan: WithdrawalPlan) -> None:
         self.plan_model.set_rows(plan.steps)
