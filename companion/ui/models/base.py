@@ -9,15 +9,31 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 Index = QModelIndex | QPersistentModelIndex
 Record = TypeVar("Record")
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class RecordTableModel(QAbstractTableModel, Generic[Record]):
-    """Subclasses name `HEADERS` and `NUMERIC` columns and say how a record shows in `display()`;
-    `extra()` answers other roles (tooltips, colours)."""
+class HeadedTableModel(QAbstractTableModel):
+    """Column headers from `HEADERS`, `NUMERIC` columns right-aligned; subclasses say how many rows there are."""
 
     HEADERS: ClassVar[tuple[str, ...]] = ()
     NUMERIC: ClassVar[frozenset[int]] = frozenset()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
+            return RIGHT
+        return None
+
+
+class RecordTableModel(HeadedTableModel, Generic[Record]):
+    """Subclasses name `HEADERS` and `NUMERIC` columns and say how a record shows in `display()`;
+    `extra()` answers other roles (tooltips, colours)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -48,18 +64,6 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
-            return _RIGHT
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -67,5 +71,5 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(record, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMERIC:
-            return _RIGHT
+            return RIGHT
         return self.extra(record, index.column(), role)

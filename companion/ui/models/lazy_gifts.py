@@ -14,21 +14,20 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from companion.domain.models import GiftEvent
 from companion.ui.format import local_time, whole
+from companion.ui.models.base import RIGHT, HeadedTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[Sequence[int]], Mapping[int, GiftEvent]]
 
 TIME, STREAM, SENDER, GIFT, COUNT, COINS_EACH, DIAMONDS = range(7)
 #: Sort keys of HistoryService, one per column.
 SORT_KEYS = ("time", "stream", "sender", "gift", "count", "coins_each", "diamonds")
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class LazyGiftModel(QAbstractTableModel):
+class LazyGiftModel(HeadedTableModel):
     HEADERS = ("Time", "Stream", "Sender", "Gift", "Count", "Coins each", "Diamonds")
     NUMERIC = frozenset({COUNT, COINS_EACH, DIAMONDS})
     PAGE = 100
@@ -88,24 +87,12 @@ class LazyGiftModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
-            return _RIGHT
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         column = index.column()
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in self.NUMERIC else None
+            return RIGHT if column in self.NUMERIC else None
         if role != Qt.ItemDataRole.DisplayRole and not (role == Qt.ItemDataRole.ToolTipRole and column == STREAM):
             return None
         cells = self.cells_at(index.row())
