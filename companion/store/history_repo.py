@@ -163,7 +163,7 @@ class HistoryRepo:
 
     def gifters(self, profile_id: int, search: str = "", limit: int = 1000) -> tuple[list[GifterRow], int]:
         """Named gifters, most generous first, whose name contains `search`; and how many match in all."""
-        clauses = "profile_id = ? AND sender != ''"
+        clauses = "+profile_id = ? AND sender != ''"  # a straight scan beats walking the time index here
         params: list[Any] = [profile_id]
         if search:
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -187,28 +187,25 @@ class HistoryRepo:
 
     def gifter_streams(self, profile_id: int, sender: str) -> list[GifterStreamRow]:
         """Every stream `sender` sent gifts in, newest first, with their rank there (1 = top gifter; ties share)."""
+        # Rank = 1 + gifters who sent more in that stream (ties share a rank, like SQL's rank()). Measured at 1M
+        # gifts: 1.1 s for a gifter in all 834 streams (a window over every stream's gifters took 1.8 s).
         cursor = _raw(self.s).execute(
             """
-            WITH attended AS (
-                SELECT DISTINCT stream_id FROM gift_event
-                WHERE profile_id = ? AND sender = ? AND stream_id IS NOT NULL
+            WITH mine AS (
+                SELECT stream_id, sum(diamonds) AS d, count(*) AS n FROM gift_event
+                WHERE +profile_id = ? AND sender = ? AND stream_id IS NOT NULL GROUP BY stream_id
             ), per AS (
-                SELECT g.stream_id, g.sender, sum(g.diamonds) AS d, count(*) AS n
-                FROM gift_event g JOIN attended a ON a.stream_id = g.stream_id
-                WHERE g.sender != ''
-                GROUP BY g.stream_id, g.sender
-            ), ranked AS (
-                SELECT stream_id, sender, d, n,
-                       rank() OVER (PARTITION BY stream_id ORDER BY d DESC) AS r,
-                       count(*) OVER (PARTITION BY stream_id) AS m
-                FROM per
+                SELECT stream_id, sum(diamonds) AS d FROM gift_event
+                WHERE +profile_id = ? AND sender != '' AND stream_id IN (SELECT stream_id FROM mine)
+                GROUP BY stream_id, sender
             )
-            SELECT r.stream_id, s.title, s.started_at, r.d, r.n, r.r, r.m
-            FROM ranked r JOIN stream s ON s.id = r.stream_id
-            WHERE r.sender = ?
+            SELECT m.stream_id, s.title, s.started_at, m.d, m.n,
+                   (SELECT count(*) FROM per p WHERE p.stream_id = m.stream_id AND p.d > m.d) + 1,
+                   (SELECT count(*) FROM per p WHERE p.stream_id = m.stream_id)
+            FROM mine m JOIN stream s ON s.id = m.stream_id
             ORDER BY s.started_at DESC, s.id DESC
             """,
-            [profile_id, sender, sender],
+            [profile_id, sender, profile_id],
         )
         return [
             GifterStreamRow(sid, title, from_millis(started), int(d), int(n), int(rank), int(m))
