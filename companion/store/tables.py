@@ -73,6 +73,8 @@ class GiftEventRow(SQLModel, table=True):
         # Covers the summary query: range on time, sums of diamonds and counts without touching the table.
         Index("ix_gift_event_profile_time", "profile_id", "received_at", "diamonds", "count"),
         Index("ix_gift_event_stream", "stream_id"),
+        # Covers gifters by total (sender autocomplete, a sender's totals): 446 ms → 104 ms at 1M gifts (0003).
+        Index("ix_gift_event_profile_sender", "profile_id", "sender", "diamonds"),
         UniqueConstraint("profile_id", "source_key", name="uq_gift_event_source_key"),
         CheckConstraint("count >= 1", name="ck_gift_event_count"),
         CheckConstraint("coins_each >= 0", name="ck_gift_event_coins_each"),

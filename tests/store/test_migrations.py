@@ -63,7 +63,7 @@ def fresh(tmp_path: Path) -> Iterator[Database]:
 
 
 def test_head_revision_is_the_newest_migration() -> None:
-    assert head_revision() == "0002_economics"
+    assert head_revision() == "0003_sender_index"
 
 
 def test_open_database_on_an_empty_file_upgrades_to_head(tmp_path: Path) -> None:
