@@ -83,8 +83,9 @@ class MainWindow(QMainWindow):
             page = page_class(self.services, self.tasks)
             placeholder = self.pages.widget(index)
             self.pages.insertWidget(index, page)
-            self.pages.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.pages.removeWidget(placeholder)
+                placeholder.deleteLater()
             self._built[key] = page
             reload_requested = getattr(page, "reload_requested", None)  # e.g. Settings: profile saved, restore
             if reload_requested is not None:
