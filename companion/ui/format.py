@@ -47,6 +47,10 @@ def local_time(moment: datetime, with_date: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M:%S")
 
 
+def local_date(moment: datetime) -> str:
+    return _local(moment).strftime("%d %b %Y")
+
+
 def local_day(moment: datetime) -> str:
     return _local(moment).strftime("%a %d %b %Y, %H:%M")
 

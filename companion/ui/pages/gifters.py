@@ -3,7 +3,6 @@ every stream they were in with their rank among that stream's gifters."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
@@ -23,14 +22,10 @@ from PySide6.QtWidgets import (
 
 from companion.services import Services
 from companion.services.history import GifterRow, Gifters, GifterStreamRow
-from companion.ui.format import local_day, local_short, whole
+from companion.ui.format import local_date, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.stat_card import StatCard
-
-
-def _day(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d %b %Y")
 
 
 class GifterTableModel(RecordTableModel[GifterRow]):
@@ -42,7 +37,7 @@ class GifterTableModel(RecordTableModel[GifterRow]):
             return gifter.sender
         if column in self.NUMERIC:
             return whole((gifter.diamonds, gifter.gifts, gifter.streams)[column - 1])
-        return _day(gifter.first_seen if column == 4 else gifter.last_seen)
+        return local_date(gifter.first_seen if column == 4 else gifter.last_seen)
 
     def extra(self, gifter: GifterRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column in (4, 5):
@@ -241,7 +236,7 @@ class GiftersPage(QWidget):
             return
         self.name_label.setText(gifter.sender)
         self.seen_label.setText(
-            f"First seen {_day(gifter.first_seen)} · last seen {_day(gifter.last_seen)} · "
+            f"First seen {local_date(gifter.first_seen)} · last seen {local_date(gifter.last_seen)} · "
             f"{whole(gifter.gifts)} gifts, {whole(gifter.items)} items"
         )
         self.diamonds_card.set_value(whole(gifter.diamonds))
