@@ -8,14 +8,11 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from companion.ui.format import local_date, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.stat_card import StatCard
+from companion.ui.widgets.tables import Selection, record_table
 
 
 class GifterTableModel(RecordTableModel[GifterRow]):
@@ -64,22 +62,6 @@ class GifterStreamsModel(RecordTableModel[GifterStreamRow]):
         return None
 
 
-def _table(model: RecordTableModel[Any], stretch: int = 0) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class GiftersPage(QWidget):
     LIMIT = 1000  # shown at once; the search finds the rest
 
@@ -107,10 +89,9 @@ class GiftersPage(QWidget):
         heading.addWidget(self.search_edit)
 
         self.gifters_model = GifterTableModel(self)
-        self.gifters_view = _table(self.gifters_model)
+        self.gifters_view = record_table(self.gifters_model, wrap=False)
         self.streams_model = GifterStreamsModel(self)
-        self.streams_view = _table(self.streams_model)
-        self.streams_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.streams_view = record_table(self.streams_model, wrap=False, selection=Selection.NoSelection)
 
         self.name_label = QLabel("")
         self.name_label.setObjectName("sectionTitle")

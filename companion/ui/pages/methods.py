@@ -8,18 +8,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from companion.ui.dialogs.method_dialog import MethodDialog
 from companion.ui.models.base import RecordTableModel
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.keyring_status import KeyringStatus
+from companion.ui.widgets.tables import record_table
 
 REVEAL_MS = 60_000
 LOCK_CHOICES = (0, 1, 5, 15, 30)
@@ -113,16 +111,7 @@ class MethodsPage(QWidget):
         self.orphan_banner.setVisible(False)
 
         self.model = MethodTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table(self.model)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._select(current.row()))
         self.table.doubleClicked.connect(lambda _: self.edit_method())
 

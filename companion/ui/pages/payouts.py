@@ -9,12 +9,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,6 +34,7 @@ from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, 
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.goal_list import GoalList
 from companion.ui.widgets.stat_card import StatCard
+from companion.ui.widgets.tables import record_table
 
 LUMPY = (
     "Gift income is lumpy: one big gift can make a month. Estimates are ranges from your own daily history — "
@@ -68,23 +67,6 @@ def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
     label.setObjectName("sectionTitle")
     layout.addWidget(label)
     return frame, layout
-
-
-def _table(model: Any, height: int, stretch: int = 0) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.setShowGrid(False)
-    view.setAlternatingRowColors(True)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(60)
-    view.setMinimumHeight(height)
-    return view
 
 
 def _fit_rows(view: QTableView, most: int) -> None:
@@ -149,7 +131,7 @@ class PayoutsPage(QWidget):
 
         what_if_frame, what_if_layout = _section("What every level would pay for the same gifts")
         self.what_if_model = WhatIfTableModel(self)
-        self.what_if_view = _table(self.what_if_model, 150)
+        self.what_if_view = record_table(self.what_if_model, min_section=60, min_height=150)
         what_if_layout.addWidget(self.what_if_view)
         self.what_if_note = _muted()
         what_if_layout.addWidget(self.what_if_note)
@@ -171,14 +153,14 @@ class PayoutsPage(QWidget):
         kind_row.addStretch(1)
         plan_layout.addLayout(kind_row)
         self.plan_model = PlanTableModel(self)
-        self.plan_view = _table(self.plan_model, 120)
+        self.plan_view = record_table(self.plan_model, min_section=60, min_height=120)
         plan_layout.addWidget(self.plan_view)
         self.plan_label = _muted()
         plan_layout.addWidget(self.plan_label)
 
         ledger_frame, ledger_layout = _section("Payouts ledger")
         self.ledger_model = PayoutTableModel(self)
-        self.ledger_view = _table(self.ledger_model, 120, stretch=8)
+        self.ledger_view = record_table(self.ledger_model, 8, min_section=60, min_height=120)
         self.ledger_empty = _muted("No payouts recorded yet. “Record payout…” adds one you requested in TikTok.")
         self.paid_button = QPushButton("Mark paid")
         self.failed_button = QPushButton("Mark failed")

@@ -9,15 +9,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from companion.ui.models.streams_table import TITLE, StreamTableModel
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.gift_logger import GiftLogger
 from companion.ui.widgets.stream_detail import StreamDetail
+from companion.ui.widgets.tables import record_table
 
 log = logging.getLogger(__name__)
 
@@ -98,20 +96,7 @@ class StreamsPage(QWidget):
             header.addWidget(widget)
 
         self.streams_model = StreamTableModel(self)
-        self.streams_view = QTableView()
-        self.streams_view.setModel(self.streams_model)
-        self.streams_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.streams_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.streams_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.streams_view.verticalHeader().setVisible(False)
-        self.streams_view.setShowGrid(False)
-        self.streams_view.setAlternatingRowColors(True)
-        stream_header = self.streams_view.horizontalHeader()
-        stream_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        stream_header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        stream_header.setMinimumSectionSize(70)
-        self.streams_view.setWordWrap(False)
-        self.streams_view.setMinimumHeight(150)
+        self.streams_view = record_table(self.streams_model, TITLE, wrap=False, min_section=70, min_height=150)
         self.streams_view.setVisible(False)  # shown once there are streams
 
         self.detail = StreamDetail()

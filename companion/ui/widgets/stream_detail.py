@@ -6,13 +6,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from companion.ui.format import local_day, money, whole
 from companion.ui.models.gifts_table import GiftTableModel
 from companion.ui.widgets.gift_picker import GiftPicker
 from companion.ui.widgets.stat_card import StatCard
+from companion.ui.widgets.tables import Selection, record_table
 
 
 class StreamDetail(QWidget):
@@ -58,16 +56,7 @@ class StreamDetail(QWidget):
         self.notes_label.setWordWrap(True)
 
         self.gifts_model = GiftTableModel(self)
-        self.gifts_view = QTableView()
-        self.gifts_view.setModel(self.gifts_model)
-        self.gifts_view.setAlternatingRowColors(True)
-        self.gifts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.gifts_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.gifts_view.verticalHeader().setVisible(False)
-        self.gifts_view.setShowGrid(False)
-        header = self.gifts_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.gifts_view = record_table(self.gifts_model, 1, selection=Selection.ExtendedSelection)
         self.empty_label = QLabel("No gifts in this stream yet.")
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
