@@ -14,6 +14,9 @@ from companion.store.db import Database, open_database
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "resources" / "gifts.json"
 
+# `secret_service`: one private D-Bus + gnome-keyring for the whole run, usable from any test module.
+pytest_plugins = ["tests.keyring_fixture"]
+
 
 class FakeClock:
     """A clock tests move by hand: `clock.advance(minutes=5)`."""

@@ -23,7 +23,7 @@ from companion.app import _excepthook, setup_logging
 from companion.paths import ENV_DATA_DIR, app_paths
 from companion.store.db import backup_database, current_revision, head_revision, open_database, upgrade
 from companion.store.tables import ProfileRow
-from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401  (the fixture)
+from tests.keyring_fixture import SecretService
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TIMEOUT = 60

@@ -14,12 +14,9 @@ from pathlib import Path
 import pytest
 
 from companion.app import run
-from tests.credentials import secret_service as keyring_fixture
-from tests.credentials.secret_service import SecretService
 from tests.credentials.test_keyring_store import entries
+from tests.keyring_fixture import SecretService
 from tests.test_cli import _restore_process_state  # noqa: F401
-
-secret_service = keyring_fixture.secret_service  # the fixture, under its own name
 
 IBAN = "GB82WEST12345698765432"
 Cli = Callable[..., subprocess.CompletedProcess[str]]

@@ -20,12 +20,9 @@ from companion.store.methods_repo import MethodRepo
 from companion.ui.main_window import MainWindow
 from companion.ui.pages.methods import MethodsPage
 from tests.conftest import CATALOG
-from tests.credentials import secret_service as keyring_fixture
-from tests.credentials.secret_service import SecretService
+from tests.keyring_fixture import SecretService
 from tests.test_cli import _restore_process_state  # noqa: F401  (undo the log handler setup_logging adds)
 from tests.ui.conftest import app_look  # noqa: F401  (the app's look, as in every GUI test)
-
-secret_service = keyring_fixture.secret_service  # the fixture, under its own name
 
 SENTINEL = "Sntl" + secrets.token_hex(8)
 IBAN = "DE89370400440532013000"

@@ -20,7 +20,7 @@ from companion.paths import ENV_DATA_DIR
 from companion.store.db import MIGRATIONS_DIR
 from companion.ui import selftest
 from companion.ui.pages import PAGES
-from tests.credentials.secret_service import SecretService, secret_service  # noqa: F401  (the fixture)
+from tests.keyring_fixture import SecretService
 
 pytestmark = pytest.mark.usefixtures("qapp")  # QImage needs Qt's image plugins loaded by an application
 

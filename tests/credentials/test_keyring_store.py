@@ -13,7 +13,7 @@ from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 from companion.credentials.keyring_store import KeyringCredentialStore
 from companion.credentials.store import INDEX_USER, CredentialsError, CredentialsUnavailable
 from companion.domain.errors import ValidationError
-from tests.credentials.secret_service import PASSWORD, SecretService
+from tests.keyring_fixture import PASSWORD, SecretService
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def _encrypt(session: Any, secret: bytes) -> tuple[bytes, bytes]:
 
 
 def test_in_ci_a_missing_gnome_keyring_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.credentials import secret_service as module
+    from tests import keyring_fixture as module
 
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true but gnome-keyring-daemon is not installed"):

@@ -14,11 +14,8 @@ from companion.domain.errors import NotFound, ValidationError
 from companion.services import Services
 from companion.services.methods import MethodService
 from companion.store.methods_repo import MethodRepo
-from tests.credentials import secret_service as keyring_fixture
-from tests.credentials.secret_service import SecretService
 from tests.credentials.test_keyring_store import entries
-
-secret_service = keyring_fixture.secret_service  # the fixture, under its own name
+from tests.keyring_fixture import SecretService
 
 IBAN = "GB82WEST12345698765432"
 

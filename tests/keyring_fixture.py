@@ -1,10 +1,11 @@
 """A real Secret Service for tests: a private D-Bus session bus with gnome-keyring unlocked, in a temporary
-home, so the user's own keyring is never touched. In CI (`CI=true`) a missing gnome-keyring fails the run;
-elsewhere the tests that need it are skipped with the reason."""
+home, so the user's own keyring is never touched. One daemon serves the whole run (session scope); each test that
+asks for `secret_service` gets keyring's backend pointed at it and the previous backend back afterwards.
+In CI (`CI=true`) a missing gnome-keyring fails the run; elsewhere the tests that need it are skipped with the reason.
+Registered for every test module by `pytest_plugins` in tests/conftest.py."""
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
@@ -49,13 +50,20 @@ def _wait_for_secrets(env: dict[str, str], timeout: float = 10.0) -> None:
     raise RuntimeError("gnome-keyring did not appear on the private D-Bus session")
 
 
-_running: list[SecretService] = []
+def _check_tools() -> None:
+    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            _missing(f"{tool} is not installed")
+    try:
+        import secretstorage  # noqa: F401
+        from keyring.backends.SecretService import Keyring  # noqa: F401
+    except ImportError as exc:
+        _missing(f"keyring's Secret Service backend cannot be imported ({exc})")
 
 
-def _start() -> SecretService:
-    """Start dbus-daemon + gnome-keyring-daemon (unlocked) once per test process; stopped at exit."""
-    if _running:
-        return _running[0]
+@contextlib.contextmanager
+def _running_service() -> Iterator[SecretService]:
+    """dbus-daemon + gnome-keyring-daemon (unlocked) in a temporary home; both stopped and the home removed on exit."""
     root = Path(tempfile.mkdtemp(prefix="companion-keyring-"))
     home, data, runtime = root / "home", root / "data", root / "run"
     for folder in (home, data, runtime):
@@ -73,44 +81,41 @@ def _start() -> SecretService:
         ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
         env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    assert keyring_daemon.stdin is not None
-    keyring_daemon.stdin.write(PASSWORD)
-    keyring_daemon.stdin.close()
-
-    def stop() -> None:
+    try:
+        assert keyring_daemon.stdin is not None
+        keyring_daemon.stdin.write(PASSWORD)
+        keyring_daemon.stdin.close()
+        _wait_for_secrets(env)
+        yield SecretService(address, env, data / "keyrings")
+    finally:
         keyring_daemon.terminate()
         keyring_daemon.wait(timeout=10)
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), signal.SIGTERM)
         shutil.rmtree(root, ignore_errors=True)
 
-    atexit.register(stop)
-    _wait_for_secrets(env)
-    _running.append(SecretService(address, env, data / "keyrings"))
-    return _running[0]
+
+@pytest.fixture(scope="session")
+def secret_service_daemon() -> Iterator[SecretService]:
+    """The one private Secret Service of this test run, started by the first test that needs it."""
+    _check_tools()
+    with _running_service() as running:
+        yield running
 
 
 @pytest.fixture
-def secret_service() -> Iterator[SecretService]:
+def secret_service(secret_service_daemon: SecretService) -> Iterator[SecretService]:
     """A real, unlocked Secret Service for this test: keyring's default backend and the D-Bus address point at
     it until the test ends (then the previous backend is back, so other tests see the machine's default)."""
-    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(tool) is None:
-            _missing(f"{tool} is not installed")
-    try:
-        import secretstorage  # noqa: F401
-        from keyring.backends.SecretService import Keyring as SecretServiceKeyring
-    except ImportError as exc:
-        _missing(f"keyring's Secret Service backend cannot be imported ({exc})")
     import keyring
+    from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
-    running = _start()
     saved_backend = keyring.get_keyring()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DBUS_SESSION_BUS_ADDRESS", running.address)
+        patch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_daemon.address)
         patch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
         keyring.set_keyring(SecretServiceKeyring())
         try:
-            yield running
+            yield secret_service_daemon
         finally:
             keyring.set_keyring(saved_backend)
