@@ -22,6 +22,7 @@ from companion.services.dashboard import Dashboard, PeriodFigures
 from companion.services.stability import Stability
 from companion.ui.format import money, whole
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import card_frame, section_title
 from companion.ui.widgets.scroll_page import scrolling_layout
 
 
@@ -67,20 +68,8 @@ class PeriodCard(QFrame):
         self.rate.setText(f"{whole(rate)} per live hour" if rate is not None else "no live time")
 
 
-def _section(title: str) -> QLabel:
-    label = QLabel(title)
-    label.setObjectName("sectionTitle")
-    return label
-
-
 def _panel(*widgets: QWidget) -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(14, 10, 14, 10)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return frame
+    return card_frame(None, *widgets, margins=(14, 10, 14, 10), spacing=None)[0]
 
 
 class DashboardPage(QWidget):
@@ -113,15 +102,15 @@ class DashboardPage(QWidget):
         self.empty.setWordWrap(True)
         self.empty.hide()
 
-        self.daily_title = _section("Diamonds per day, last 90 days")
-        self.top_title = _section("Top gifts, last 90 days")
-        self.heat_title = _section("When gifts come in (last 12 months, your local time)")
+        self.daily_title = section_title("Diamonds per day, last 90 days")
+        self.top_title = section_title("Top gifts, last 90 days")
+        self.heat_title = section_title("When gifts come in (last 12 months, your local time)")
         self.charts_box = QWidget()
         self.charts_grid = QGridLayout(self.charts_box)
         self.charts_grid.setContentsMargins(0, 0, 0, 0)
         self.charts_grid.setSpacing(12)
 
-        self.stability_title = _section("How steady is your income?")
+        self.stability_title = section_title("How steady is your income?")
         self.weeks_text = QLabel("")
         self.concentration_text = QLabel("")
         self.jumps_text = QLabel("")

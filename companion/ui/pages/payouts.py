@@ -32,6 +32,7 @@ from companion.services.projections import MonthView, WhatIf
 from companion.ui.format import local_short, money, whole
 from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import card_frame, muted
 from companion.ui.widgets.goal_list import GoalList
 from companion.ui.widgets.stat_card import StatCard
 from companion.ui.widgets.tables import record_table
@@ -57,31 +58,12 @@ class _Snapshot:
     methods: list[PaymentMethodChoice]
 
 
-def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setObjectName("card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(16, 12, 16, 14)
-    layout.setSpacing(8)
-    label = QLabel(title)
-    label.setObjectName("sectionTitle")
-    layout.addWidget(label)
-    return frame, layout
-
-
 def _fit_rows(view: QTableView, most: int) -> None:
     """Make a short table exactly as tall as its rows (up to `most` rows, then it scrolls)."""
     rows = min(view.model().rowCount(), most)
     height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
     height += sum(view.rowHeight(r) for r in range(rows)) if rows else view.verticalHeader().defaultSectionSize()
     view.setFixedHeight(height)
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("muted")
-    label.setWordWrap(True)
-    return label
 
 
 class PayoutsPage(QWidget):
@@ -99,7 +81,7 @@ class PayoutsPage(QWidget):
 
         title = QLabel("Payouts")
         title.setObjectName("pageTitle")
-        self.level_label = _muted()
+        self.level_label = muted()
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setToolTip("Reward level, withdrawal rules, fees and exchange rates")
         self.record_button = QPushButton("Record payout…")
@@ -122,28 +104,28 @@ class PayoutsPage(QWidget):
             card.caption_label.setTextFormat(Qt.TextFormat.PlainText)  # level names are typed by the user
             cards.addWidget(card, 1)
         cards.setStretch(2, 2)  # the month end is a range: give it room
-        self.lumpy_label = _muted(LUMPY)
+        self.lumpy_label = muted(LUMPY)
 
-        chart_frame, self.chart_layout = _section("This month: so far and where it will probably end")
-        self.chart_placeholder = _muted("Loading…")
+        chart_frame, self.chart_layout = card_frame("This month: so far and where it will probably end")
+        self.chart_placeholder = muted("Loading…")
         self.chart_layout.addWidget(self.chart_placeholder, 1, Qt.AlignmentFlag.AlignTop)
         chart_frame.setMinimumHeight(300)
 
-        what_if_frame, what_if_layout = _section("What every level would pay for the same gifts")
+        what_if_frame, what_if_layout = card_frame("What every level would pay for the same gifts")
         self.what_if_model = WhatIfTableModel(self)
         self.what_if_view = record_table(self.what_if_model, min_section=60, min_height=150)
         what_if_layout.addWidget(self.what_if_view)
-        self.what_if_note = _muted()
+        self.what_if_note = muted()
         what_if_layout.addWidget(self.what_if_note)
 
-        goals_frame, goals_outer = _section("Goals")
+        goals_frame, goals_outer = card_frame("Goals")
         self.goal_list = GoalList()
         goals_outer.addWidget(self.goal_list)
         self.add_goal_button = QPushButton("Add goal…")
         goals_outer.addWidget(self.add_goal_button, 0, Qt.AlignmentFlag.AlignLeft)
         goals_outer.addStretch(1)
 
-        plan_frame, plan_layout = _section("Withdrawal planner")
+        plan_frame, plan_layout = card_frame("Withdrawal planner")
         self.kind_combo = QComboBox()
         for kind in METHOD_KINDS:
             self.kind_combo.addItem(KIND_TITLES[kind], kind)
@@ -155,13 +137,13 @@ class PayoutsPage(QWidget):
         self.plan_model = PlanTableModel(self)
         self.plan_view = record_table(self.plan_model, min_section=60, min_height=120)
         plan_layout.addWidget(self.plan_view)
-        self.plan_label = _muted()
+        self.plan_label = muted()
         plan_layout.addWidget(self.plan_label)
 
-        ledger_frame, ledger_layout = _section("Payouts ledger")
+        ledger_frame, ledger_layout = card_frame("Payouts ledger")
         self.ledger_model = PayoutTableModel(self)
         self.ledger_view = record_table(self.ledger_model, 8, min_section=60, min_height=120)
-        self.ledger_empty = _muted("No payouts recorded yet. “Record payout…” adds one you requested in TikTok.")
+        self.ledger_empty = muted("No payouts recorded yet. “Record payout…” adds one you requested in TikTok.")
         self.paid_button = QPushButton("Mark paid")
         self.failed_button = QPushButton("Mark failed")
         self.delete_button = QPushButton("Delete")
@@ -177,8 +159,8 @@ class PayoutsPage(QWidget):
         self.ledger_message.setWordWrap(True)
         ledger_layout.addWidget(self.ledger_message)
 
-        check_frame, check_layout = _section("Check against TikTok")
-        check_layout.addWidget(_muted("Type the diamond balance TikTok shows you now to see the gap to the app's."))
+        check_frame, check_layout = card_frame("Check against TikTok")
+        check_layout.addWidget(muted("Type the diamond balance TikTok shows you now to see the gap to the app's."))
         self.check_edit = QLineEdit()
         self.check_edit.setPlaceholderText("Diamonds TikTok shows")
         self.check_button = QPushButton("Compare")

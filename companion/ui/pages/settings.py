@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,6 +32,7 @@ from companion.services import Services
 from companion.services.backups import BackupInfo
 from companion.ui.format import local_time, whole
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import card_frame
 from companion.ui.widgets.keyring_status import KeyringStatus
 from companion.ui.widgets.scroll_page import scrolling_layout
 
@@ -45,23 +44,6 @@ def reason_text(reason: str) -> str:
     if reason.startswith("before-") and reason not in REASONS:
         return "Before an upgrade"
     return REASONS.get(reason, reason)
-
-
-def _card(title: str, *rows: QWidget | QHBoxLayout | QFormLayout) -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(16, 12, 16, 14)
-    layout.setSpacing(8)
-    heading = QLabel(title)
-    heading.setObjectName("sectionTitle")
-    layout.addWidget(heading)
-    for row in rows:
-        if isinstance(row, QWidget):
-            layout.addWidget(row)
-        else:
-            layout.addLayout(row)
-    return frame
 
 
 class SettingsPage(QWidget):
@@ -144,9 +126,9 @@ class SettingsPage(QWidget):
 
         layout = scrolling_layout(self)
         layout.addWidget(title)
-        layout.addWidget(_card("Profile", form, currency_note, profile_buttons, self.profile_status))
-        layout.addWidget(_card("Backups", backup_note, self.backup_table, backup_buttons, self.backup_status))
-        layout.addWidget(_card("Payment-method secrets", self.keyring))
+        layout.addWidget(card_frame("Profile", form, currency_note, profile_buttons, self.profile_status)[0])
+        layout.addWidget(card_frame("Backups", backup_note, self.backup_table, backup_buttons, self.backup_status)[0])
+        layout.addWidget(card_frame("Payment-method secrets", self.keyring)[0])
         layout.addStretch(1)
 
     # ---- page protocol ------------------------------------------------------------------------------------
