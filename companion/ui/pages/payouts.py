@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.cards import card_frame, muted
 from companion.ui.widgets.goal_list import GoalList
 from companion.ui.widgets.stat_card import StatCard
-from companion.ui.widgets.tables import record_table
+from companion.ui.widgets.tables import fit_rows, record_table
 
 LUMPY = (
     "Gift income is lumpy: one big gift can make a month. Estimates are ranges from your own daily history — "
@@ -56,14 +55,6 @@ class _Snapshot:
     scheme: Scheme | None
     level: Level | None
     methods: list[PaymentMethodChoice]
-
-
-def _fit_rows(view: QTableView, most: int) -> None:
-    """Make a short table exactly as tall as its rows (up to `most` rows, then it scrolls)."""
-    rows = min(view.model().rowCount(), most)
-    height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
-    height += sum(view.rowHeight(r) for r in range(rows)) if rows else view.verticalHeader().defaultSectionSize()
-    view.setFixedHeight(height)
 
 
 class PayoutsPage(QWidget):
@@ -265,7 +256,7 @@ class PayoutsPage(QWidget):
         self._show_chart(snap.month)
         self.what_if_model.currency = snap.what_if.currency
         self.what_if_model.set_rows(snap.what_if.rows)
-        _fit_rows(self.what_if_view, 12)
+        fit_rows(self.what_if_view, 12)
         wi = snap.what_if
         self.what_if_note.setText(
             f"Same diamonds under each level: {whole(wi.diamonds_this_month)} this month, "
@@ -274,7 +265,7 @@ class PayoutsPage(QWidget):
         self.goal_list.set_goals(snap.goals)
         self._show_plan(snap.plan)
         self.ledger_model.set_rows(snap.ledger)
-        _fit_rows(self.ledger_view, 8)
+        fit_rows(self.ledger_view, 8)
         self.ledger_view.setVisible(bool(snap.ledger))
         self.ledger_empty.setVisible(not snap.ledger)
         self._ledger_buttons()
@@ -302,7 +293,7 @@ class PayoutsPage(QWidget):
 
     def _show_plan(self, plan: WithdrawalPlan) -> None:
         self.plan_model.set_rows(plan.steps)
-        _fit_rows(self.plan_view, 6)
+        fit_rows(self.plan_view, 6)
         self.plan_view.setVisible(bool(plan.steps))
         parts = []
         if plan.steps:

@@ -36,3 +36,11 @@ def record_table(
     if min_height is not None:
         view.setMinimumHeight(min_height)
     return view
+
+
+def fit_rows(view: QTableView, most: int) -> None:
+    """Make a short table exactly as tall as its rows (up to `most` rows, then it scrolls)."""
+    rows = min(view.model().rowCount(), most)
+    height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
+    height += sum(view.rowHeight(r) for r in range(rows)) if rows else view.verticalHeader().defaultSectionSize()
+    view.setFixedHeight(height)
