@@ -10,19 +10,18 @@ Live capture writes this format; importing it runs the events through the same s
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from companion.domain.catalog import clean_gift_name
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.text import MAX_SENDER, clean_text
+from companion.integrations.native_csv import ErrorLog
 from companion.integrations.streaks import FinishedGift, GiftSignal, StreakCollector
 
-#: Errors listed before the rest are summarised (as the CSV import does).
-MAX_ERRORS = 200
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: create_time must fall in these years: anything else is a broken clock or seconds given as milliseconds.
 _FIRST_YEAR, _LAST_YEAR = 2016, 2100
@@ -152,10 +151,18 @@ def parse_event_lines(
 ) -> tuple[list[FinishedGift], list[RowError]]:
     """Finished gifts of a whole log (open streaks flushed at their highest count) and every bad line.
     `progress` is called now and then with the number of lines read."""
+    errors = ErrorLog()
+    gifts = list(iter_event_gifts(enumerate(lines, start=1), errors, progress))
+    return gifts, errors.listed()
+
+
+def iter_event_gifts(
+    lines: Iterable[tuple[int, str]], errors: ErrorLog, progress: Callable[[int], None] | None = None
+) -> Iterator[FinishedGift]:
+    """Finished gifts as the numbered lines go by (open streaks flushed at the end, at their highest count),
+    each problem into `errors`. Memory holds the open streaks and the event ids seen, not the gifts."""
     collector = StreakCollector()
-    gifts: list[FinishedGift] = []
-    errors: list[RowError] = []
-    for number, text in enumerate(lines, start=1):
+    for number, text in lines:
         if progress is not None and number % 5000 == 0:
             progress(number)
         if not text.strip():
@@ -163,31 +170,46 @@ def parse_event_lines(
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            errors.append(RowError(number, "line", f"is not valid JSON (cut off or damaged?): {exc.msg}"))
+            errors.add(RowError(number, "line", f"is not valid JSON (cut off or damaged?): {exc.msg}"))
         else:
             signal, problems = parse_record(record, number)
-            errors.extend(problems)
+            for problem in problems:
+                errors.add(problem)
             if signal is not None:
-                gifts.extend(collector.feed(signal))
-        if len(errors) >= MAX_ERRORS:
-            break
-    gifts.extend(collector.flush())
-    return gifts, errors
+                yield from collector.feed(signal)
+    yield from collector.flush()
+
+
+def _text_lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Numbered lines of UTF-8 text; a line that is not UTF-8 refuses the file (it is not an event log)."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ImportRejected([RowError(number, "line", "is not UTF-8 text")]) from None
+
+
+def stream_event_log(
+    path: Path, errors: ErrorLog, progress: Callable[[int], None] | None = None
+) -> Iterator[FinishedGift]:
+    """The finished gifts of the log at `path`, read a line at a time; problems into `errors`."""
+    try:
+        with path.open("rb") as handle:
+            yield from iter_event_gifts(_text_lines(handle), errors, progress)
+    except OSError as exc:
+        raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
+    except ImportRejected as exc:
+        raise ImportRejected(exc.errors, str(path)) from None
 
 
 def read_event_log(
     path: Path, progress: Callable[[int], None] | None = None
 ) -> tuple[list[FinishedGift], list[RowError]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRejected([RowError(line, "line", "is not UTF-8 text")], str(path)) from None
-    return parse_event_lines(text.splitlines(), progress)
+    errors = ErrorLog()
+    gifts = list(stream_event_log(path, errors, progress))
+    return gifts, errors.listed()
 
 
 def record_line(record: dict[str, Any]) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -101,15 +102,72 @@ def _fast_fields(
     return moment.astimezone(UTC), sender, gift, int(coins) if coins else None, int(count), stream
 
 
+class ErrorLog:
+    """Row errors of one import: the first MAX_ERRORS kept (the last place taken by a summary of the rest when
+    there are more), every one counted, so checking can go on to the end of a huge file in bounded memory."""
+
+    def __init__(self, limit: int = MAX_ERRORS) -> None:
+        self.limit = limit
+        self.kept: list[RowError] = []
+        self.count = 0
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(error)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def listed(self) -> list[RowError]:
+        """In file order; past the limit, the last entry says how many more there are."""
+        errors = sorted(self.kept, key=lambda e: e.line)
+        if self.count <= self.limit:
+            return errors
+        more = self.count - self.limit + 1
+        return [*errors[:-1], RowError(errors[-2].line, "file", f"and {more:,} more problems after this line")]
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused rather than guessed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    codec = _codec(data[:2])
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if codec == "utf-8" else "utf-16")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRejected([RowError(line, "file", "is not UTF-8 text; save it as CSV UTF-8")]) from None
+        raise ImportRejected([RowError(_line_of(data, exc.start, codec), "file", _not_text(codec))]) from None
+
+
+def _codec(start: bytes) -> str:
+    return {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(start, "utf-8")
+
+
+def _not_text(codec: str) -> str:
+    if codec == "utf-8":
+        return "is not UTF-8 text; save it as CSV UTF-8"
+    return "is not valid UTF-16 text (damaged or cut off?)"
+
+
+def _line_of(data: bytes, position: int, codec: str) -> int:
+    """The line of byte `position` in `data` (the text before it decoded, any damage replaced)."""
+    if codec == "utf-8":
+        return data[:position].count(b"\n") + 1
+    return data[: position - position % 2].decode(codec, errors="replace").count("\n") + 1
+
+
+def _bad_text_line(path: Path, codec: str) -> int:
+    """The line where `path` stops being valid text, read a megabyte at a time (only called when it does)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    lines = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            pending = decoder.getstate()[0]
+            try:
+                lines += decoder.decode(chunk, final=not chunk).count("\n")
+            except UnicodeDecodeError as exc:
+                return lines + _line_of(pending + chunk, exc.start, codec)
+            if not chunk:
+                return lines + 1
 
 
 def read_native_csv(path: Path) -> list[CsvGiftRow]:
@@ -124,22 +182,26 @@ def read_native_csv_collecting(
 ) -> tuple[list[CsvGiftRow], list[RowError]]:
     """The good rows and the per-row errors, so a caller can add its own checks and report all at once.
     A file that cannot be read or has a wrong header is refused outright."""
+    errors = ErrorLog()
+    rows = list(stream_native_csv(path, errors, mapping, progress))
+    return rows, errors.listed()
+
+
+def stream_native_csv(
+    path: Path, errors: ErrorLog, mapping: dict[str, str] | None = None, progress: Callable[[int], None] | None = None
+) -> Iterator[CsvGiftRow]:
+    """The good rows of `path` as they are read (memory does not grow with the file), problems into `errors`.
+    A file that cannot be read or has a wrong header is refused outright (ImportRejected)."""
     try:
         with path.open("rb") as handle:
-            utf16 = handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
-        if not utf16:
-            # read as it goes: the whole text of a million-row file in memory at once would cost ~200 MB
-            with path.open(encoding="utf-8-sig", newline="") as text:
-                return parse_native_csv_collecting(text, mapping, progress)
-        data = path.read_bytes()
+            codec = _codec(handle.read(2))
+        with path.open(encoding="utf-8-sig" if codec == "utf-8" else "utf-16", newline="") as text:
+            yield from iter_native_csv(text, errors, mapping, progress)
     except OSError as exc:
         raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
     except UnicodeDecodeError:
-        data = path.read_bytes()  # decode() below names the line that is not UTF-8
-    except ImportRejected as exc:
-        raise ImportRejected(exc.errors, str(path)) from None
-    try:
-        return parse_native_csv_collecting(io.StringIO(decode(data), newline=""), mapping, progress)
+        # not text from here on: whatever else the file has, that is the problem to fix first
+        raise ImportRejected([RowError(_bad_text_line(path, codec), "file", _not_text(codec))], str(path)) from None
     except ImportRejected as exc:
         raise ImportRejected(exc.errors, str(path)) from None
 
@@ -150,6 +212,17 @@ def parse_native_csv(lines: Iterable[str]) -> list[CsvGiftRow]:
     if errors:
         raise ImportRejected(errors)
     return rows
+
+
+def parse_native_csv_collecting(
+    lines: Iterable[str],
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[CsvGiftRow], list[RowError]]:
+    """Good rows and per-row errors; a broken header is refused outright (ImportRejected)."""
+    errors = ErrorLog()
+    rows = list(iter_native_csv(lines, errors, mapping, progress))
+    return rows, errors.listed()
 
 
 #: Other names a column goes by in exports and spreadsheets (compared case- and space-insensitively).
@@ -235,16 +308,16 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
     return {name: names.index(name) for name in COLUMNS}
 
 
-def parse_native_csv_collecting(
+def iter_native_csv(
     lines: Iterable[str],
+    errors: ErrorLog,
     mapping: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[CsvGiftRow], list[RowError]]:
-    """Good rows and per-row errors; a broken header is refused outright (ImportRejected).
-    `mapping` (our column → the file's column) reads a file with other column names; `progress` is called
-    now and then with the line reached."""
+) -> Iterator[CsvGiftRow]:
+    """Good rows as they are parsed, each bad field into `errors`; a broken header is refused outright
+    (ImportRejected). `mapping` (our column → the file's column) reads a file with other column names;
+    `progress` is called now and then with the line reached."""
     reader = csv.reader(lines, strict=True)
-    errors: list[RowError] = []
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -257,8 +330,10 @@ def parse_native_csv_collecting(
     assert at_i is not None and sender_i is not None and gift_i is not None and count_i is not None
     coins_i, stream_i = index["coins_each"], index["stream"]
 
-    rows: list[CsvGiftRow] = []
-    seen: dict[str, int] = {}
+    # Which identities this file has had, as 64-bit ints (~70 bytes a row, not ~200 for the hex text), and
+    # how often, for the few that repeat: the only state that grows with the file.
+    seen: set[int] = set()
+    repeats: dict[int, int] = {}
     folded: dict[str, str] = {}
     gift_keys: dict[str, str] = {}
     sha = hashlib.sha256
@@ -269,13 +344,13 @@ def parse_native_csv_collecting(
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(line, "row", f"is not valid CSV ({exc}); check the quotes from this line on"))
+            errors.add(RowError(line, "row", f"is not valid CSV ({exc}); check the quotes from this line on"))
             break
         if progress is not None and line % 10_000 == 0:
             progress(line)
         if len(record) != width:
             if any(cell.strip() for cell in record):
-                errors.append(RowError(line, "row", f"has {len(record)} fields, expected {width}"))
+                errors.add(RowError(line, "row", f"has {len(record)} fields, expected {width}"))
             continue
         coins_text = record[coins_i] if coins_i is not None else ""
         stream_text = record[stream_i] if stream_i is not None else ""
@@ -291,9 +366,8 @@ def parse_native_csv_collecting(
             }  # fmt: skip
             fields, row_errors = _parse_fields(line, cell)
             if row_errors:
-                errors.extend(row_errors)
-                if len(errors) >= MAX_ERRORS:
-                    break
+                for error in row_errors:
+                    errors.add(error)
                 continue
         received_at, sender, gift, coins, count, stream = fields
         # Who sent what, how many, when: not the price or stream cells, which an export fills in, so
@@ -302,8 +376,11 @@ def parse_native_csv_collecting(
         if key is None:
             key = gift_keys[gift] = gift_key(gift)
         identity = "\x1f".join((received_at.isoformat(), sender, key, str(count)))
-        digest = sha(identity.encode("utf-8")).hexdigest()[:24]
-        number = seen.get(digest, 0) + 1
-        seen[digest] = number
-        rows.append(CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest}:{number}"))
-    return rows, errors
+        digest = sha(identity.encode("utf-8")).digest()
+        short = int.from_bytes(digest[:8])
+        if short in seen:
+            number = repeats[short] = repeats.get(short, 1) + 1
+        else:
+            seen.add(short)
+            number = 1
+        yield CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest[:12].hex()}:{number}")

@@ -1,26 +1,29 @@
 """Importing gift files (native CSV, event log): one transaction, all or nothing, with progress and cancel.
 
-Shape of every import: read and check the whole file, price each gift from the catalog where the file gives no
-price, leave out what an earlier import stored (same key), attach gifts to streams, insert. A problem anywhere
-refuses the whole file with every bad line named; a cancel rolls everything back."""
+Shape of every import: read the file a chunk of rows at a time inside one write transaction; check each row,
+price it from the catalog where the file gives no price, leave out what an earlier import stored (same key),
+attach it to a stream, insert the chunk. Memory holds a chunk, not the file. A problem anywhere refuses the
+whole file with every bad line named (the transaction rolls back); a cancel rolls everything back too."""
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from companion.domain.catalog import gift_key
 from companion.domain.economics import check_coins
 from companion.domain.errors import CompanionError, ImportRejected, RowError
 from companion.domain.models import Stream
-from companion.integrations.events import read_event_log
-from companion.integrations.native_csv import CsvGiftRow, read_native_csv_collecting
-from companion.integrations.streaks import FinishedGift, merge_by_key
+from companion.integrations.events import stream_event_log
+from companion.integrations.native_csv import CsvGiftRow, ErrorLog, stream_native_csv
+from companion.integrations.streaks import FinishedGift
 from companion.store.db import Database
 from companion.store.imports import ImportRepo, PricedGift
 from companion.store.repositories import StreamRepo
@@ -70,17 +73,28 @@ class _Steps:
         self.progress = progress
         self.cancel = cancel
 
-    def report(self, done: int, total: int, what: str) -> None:
+    def check(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
             raise ImportCancelled()
+
+    def report(self, done: int, total: int, what: str) -> None:
+        self.check()
         if self.progress is not None:
             self.progress(done, total, what)
 
 
-def _line_count(path: Path) -> int:
+def _line_count(path: Path, steps: _Steps) -> int:
+    """The file's lines, for the progress of the import (reading it through once, "reading" progress)."""
     try:
+        size = max(path.stat().st_size, 1)
+        lines = 1
+        done = 0
         with path.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                lines += chunk.count(b"\n")
+                done += len(chunk)
+                steps.report(done, size, "reading")
+        return lines
     except OSError:
         return 1  # the reader names the problem
 
@@ -107,12 +121,11 @@ def import_csv(
     cancel: threading.Event | None = None,
 ) -> ImportResult:
     steps = _Steps(progress, cancel)
-    lines = _line_count(path)
+    lines = _line_count(path, steps)
+    errors = ErrorLog()
     with _no_gc_pauses():
-        rows, errors = read_native_csv_collecting(path, mapping, lambda line: steps.report(line, lines, "reading"))
-        return _store(
-            db, profile_id, path, rows, errors, "csv", steps, claim_any_stream=False, price_field="coins_each"
-        )
+        rows = stream_native_csv(path, errors, mapping, lambda line: steps.report(line, lines, "saving"))
+        return _store(db, profile_id, path, rows, errors, _Target("csv", False, "coins_each"), steps)
 
 
 def import_events(
@@ -123,69 +136,127 @@ def import_events(
     cancel: threading.Event | None = None,
 ) -> ImportResult:
     steps = _Steps(progress, cancel)
-    lines = _line_count(path)
-    finished, errors = read_event_log(path, lambda line: steps.report(line, lines, "reading"))
-    rows = [_as_row(gift) for gift in merge_by_key(finished)]
-    return _store(
-        db, profile_id, path, rows, errors, "events", steps, claim_any_stream=True, price_field="gift.diamond_count"
-    )
+    lines = _line_count(path, steps)
+    errors = ErrorLog()
+    finished = stream_event_log(path, errors, lambda line: steps.report(line, lines, "saving"))
+    rows = (_as_row(gift) for gift in finished)
+    return _store(db, profile_id, path, rows, errors, _Target("events", True, "gift.diamond_count"), steps)
 
 
 def _as_row(gift: FinishedGift) -> CsvGiftRow:
     return CsvGiftRow(gift.line, gift.at, gift.sender, gift.gift_name, gift.coins_each, gift.count, "", gift.key)
 
 
+@dataclass(frozen=True)
+class _Target:
+    source: str  # gift_event.source
+    claim_any_stream: bool  # event-log gifts join whatever stream ran then; CSV gifts the stream of their title
+    price_field: str  # named in the error for an unpriced gift the catalog does not know
+
+
+#: Rows checked and stored together: memory holds one chunk, whatever the size of the file.
+CHUNK = 20_000
+
+
 def _store(
     db: Database,
     profile_id: int,
     path: Path,
-    rows: Sequence[CsvGiftRow],
-    parse_errors: list[RowError],
-    source: str,
+    rows: Iterable[CsvGiftRow],
+    errors: ErrorLog,
+    target: _Target,
     steps: _Steps,
-    claim_any_stream: bool,
-    price_field: str,
 ) -> ImportResult:
+    """Read, check and store a chunk at a time inside one write transaction. After the first problem nothing
+    more is stored but checking goes on to the end, so the refusal names every bad line (a bounded list); then
+    everything rolls back. A cancel rolls back too."""
     steps.report(0, 1, "checking")
     with db.session(write=True) as s:
-        repo = ImportRepo(s)
-        millis = [to_millis(row.received_at) for row in rows]
-        prices, errors = _price(repo.price_book(), rows, millis, price_field)
-        if parse_errors or errors:
-            # every problem in one report, in file order, so one round of fixes is enough
-            raise ImportRejected(sorted([*parse_errors, *errors], key=lambda e: e.line), str(path))
-        stored = repo.stored_counts(profile_id, [r.key for r in rows])
+        saver = _ChunkSaver(ImportRepo(s), StreamRepo(s), profile_id, target, errors)
         steps.report(1, 1, "checking")
-        new_index = [i for i, r in enumerate(rows) if r.key not in stored]
-        raised = [(stored[r.key][0], r.count) for r in rows if r.key in stored and r.count > stored[r.key][1]]
-        stream_ids, created = _attach_streams(
-            StreamRepo(s), repo, profile_id, [rows[i] for i in new_index], claim_any_stream
-        )
-        total = len(new_index)
-
-        def insert_rows(start: int, stop: int) -> list[tuple[object, ...]]:
-            # built a chunk at a time: a million ready-made rows at once would cost a few hundred MB more
-            return [
-                (profile_id, stream_ids[j], millis[i], rows[i].sender, *prices[i], rows[i].count,
-                 prices[i][2] * rows[i].count, source, rows[i].key, None)
-                for j, i in enumerate(new_index[start:stop], start)
-            ]  # fmt: skip
-
-        added = repo.insert_gifts(total, insert_rows, between_chunks=lambda done: steps.report(done, total, "saving"))
-        completed = repo.raise_counts(raised)
-        steps.report(total, total, "saving")
+        for chunk in _chunks(rows):
+            saver.save(chunk)
+            steps.check()  # a cancel between chunks stops here
+        if errors:
+            # every problem in one report, in file order, so one round of fixes is enough
+            raise ImportRejected(errors.listed(), str(path))
+        saver.finish()
+        rows_seen = saver.added + saver.present + saver.completed
+        steps.report(rows_seen, rows_seen, "saving")
         s.commit()
-    return ImportResult(added, len(rows) - added - completed, created, completed)
+    return ImportResult(saver.added, saver.present, saver.created, saver.completed)
+
+
+def _chunks(rows: Iterable[CsvGiftRow]) -> Iterator[list[CsvGiftRow]]:
+    it = iter(rows)
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
+class _ChunkSaver:
+    """Stores chunks of checked rows: prices them, leaves out what is stored already (same key), attaches them
+    to streams and inserts them. Its state is bounded by gift names and streams, not by rows."""
+
+    def __init__(
+        self, repo: ImportRepo, streams: StreamRepo, profile_id: int, target: _Target, errors: ErrorLog
+    ) -> None:
+        self.repo = repo
+        self.profile_id = profile_id
+        self.target = target
+        self.errors = errors
+        self.book = repo.price_book()
+        self.gift_keys: dict[str, str] = {}
+        self.attacher = _StreamAttacher(streams, repo, profile_id, target.claim_any_stream)
+        self.added = self.present = self.completed = 0
+
+    @property
+    def created(self) -> int:
+        return self.attacher.created
+
+    def save(self, chunk: list[CsvGiftRow]) -> None:
+        millis = [to_millis(row.received_at) for row in chunk]
+        prices = _price(self.book, chunk, millis, self.target.price_field, self.errors, self.gift_keys)
+        if self.errors:
+            return  # the import will be refused: only checking from here on
+        if len({row.key for row in chunk}) != len(chunk):  # a key twice in one chunk: keep its highest count
+            best: dict[str, int] = {}
+            for i, row in enumerate(chunk):
+                if row.key not in best or row.count > chunk[best[row.key]].count:
+                    best[row.key] = i
+            self.present += len(chunk) - len(best)
+            keep = sorted(best.values())
+            chunk, millis, prices = [chunk[i] for i in keep], [millis[i] for i in keep], [prices[i] for i in keep]
+        stored = self.repo.stored_counts(self.profile_id, [row.key for row in chunk])
+        new = [i for i, row in enumerate(chunk) if row.key not in stored]
+        raised = [(stored[r.key][0], r.count) for r in chunk if r.key in stored and r.count > stored[r.key][1]]
+        stream_ids = self.attacher.attach([chunk[i] for i in new])
+        profile_id, source = self.profile_id, self.target.source
+        inserts = [
+            (profile_id, stream_ids[j], millis[i], chunk[i].sender, *prices[i], chunk[i].count,
+             prices[i][2] * chunk[i].count, source, chunk[i].key, None)
+            for j, i in enumerate(new)
+        ]  # fmt: skip
+        self.added += self.repo.insert_gifts(len(inserts), lambda start, stop: inserts[start:stop], len(inserts) or 1)
+        completed = self.repo.raise_counts(raised)
+        self.completed += completed
+        self.present += len(chunk) - len(new) - completed
+
+    def finish(self) -> None:
+        self.attacher.finish()
 
 
 def _price(
-    book: dict[str, PricedGift], rows: Sequence[CsvGiftRow], millis: Sequence[int], price_field: str
-) -> tuple[list[tuple[int | None, str, int]], list[RowError]]:
+    book: dict[str, PricedGift],
+    rows: Sequence[CsvGiftRow],
+    millis: Sequence[int],
+    price_field: str,
+    errors: ErrorLog,
+    keys: dict[str, str],
+) -> list[tuple[int | None, str, int]]:
     """(catalog id, name as stored, coins each) per row; the price at the gift's own time where the file
-    gives none, and an error for a gift the catalog does not know and the file does not price."""
+    gives none, and an error for a gift the catalog does not know and the file does not price. `keys`
+    remembers the name keys of gift names already seen."""
     priced: list[tuple[int | None, str, int]] = []
-    errors: list[RowError] = []
-    keys: dict[str, str] = {}
     for row, when in zip(rows, millis, strict=True):
         key = keys.get(row.gift)
         if key is None:
@@ -197,66 +268,92 @@ def _price(
             coins = known.price_at(when)
         else:
             problem = f"'{row.gift}' is not in the gift catalog; give its coin price"
-            errors.append(RowError(row.line, price_field, problem))
+            errors.add(RowError(row.line, price_field, problem))
             priced.append((None, row.gift, 0))
             continue
         priced.append((known.id, known.name, coins) if known is not None else (None, row.gift, coins))
-    return priced, errors
+    return priced
 
 
-def _attach_streams(
-    streams: StreamRepo, imports: ImportRepo, profile_id: int, rows: Sequence[CsvGiftRow], claim_any: bool
-) -> tuple[list[int | None], int]:
-    """The stream of each row. CSV rows join the stream of their title that was running then; event-log rows
-    (`claim_any`) join whatever stream was running then. Rows no stream claims become past streams, one per
-    run of gifts without a long gap (a weekly "Friday night" is many streams)."""
-    stream_ids: list[int | None] = [None] * len(rows)
-    if not rows:
-        return stream_ids, 0
-    running: dict[str, list[Stream]] = {}
-    if claim_any:
-        first = min(r.received_at for r in rows)
-        last = max(r.received_at for r in rows)
-        running[""] = imports.streams_between(profile_id, first - STREAM_SLACK, last + STREAM_SLACK)
-    unclaimed: dict[str, list[int]] = {}
-    last_claimed: dict[str, Stream] = {}  # rows come mostly in time order: try the last stream first
-    for index, row in enumerate(rows):
-        title = "" if claim_any else row.stream
-        if not claim_any and not title:
-            continue
-        if title not in running:
-            running[title] = streams.by_title(profile_id, title)
-        previous = last_claimed.get(title)
-        claimed = previous.id if previous is not None and _runs_at(previous, row.received_at) else None
-        if claimed is None and running[title]:
-            found = next((st for st in running[title] if _runs_at(st, row.received_at)), None)
-            if found is not None:
-                last_claimed[title] = found
-                claimed = found.id
-        if claimed is not None:
-            stream_ids[index] = claimed
-        else:
-            unclaimed.setdefault(title or EVENT_LOG_STREAM, []).append(index)
-    created = 0
-    for title, indexes in unclaimed.items():
-        for run in _runs(sorted(indexes, key=lambda i: rows[i].received_at), rows):
-            stream = streams.create(profile_id, title, rows[run[0]].received_at, rows[run[-1]].received_at)
-            created += 1
-            for index in run:
-                stream_ids[index] = stream.id
-    return stream_ids, created
+class _StreamAttacher:
+    """The stream of each row, a chunk at a time. CSV rows join the stream of their title that was running
+    then; event-log rows (`claim_any`) join whatever stream was running then. Rows no stream claims become past
+    streams, one per run of gifts without a long gap (a weekly "Friday night" is many streams): a row within
+    STREAM_GAP of a stream this import made joins it and widens it. Holds streams, never rows."""
+
+    def __init__(self, streams: StreamRepo, imports: ImportRepo, profile_id: int, claim_any: bool) -> None:
+        self.streams = streams
+        self.imports = imports
+        self.profile_id = profile_id
+        self.claim_any = claim_any
+        self.running: dict[str, list[Stream]] = {}
+        self.last_claimed: dict[str, Stream] = {}  # rows come mostly in time order: try the last stream first
+        self.made: dict[str, list[list[Any]]] = {}  # title → [id, start, end] of the streams this import made
+        self.made_ids: set[int] = set()
+        self.widened: dict[int, list[Any]] = {}
+        self.created = 0
+
+    def attach(self, rows: Sequence[CsvGiftRow]) -> list[int | None]:
+        stream_ids: list[int | None] = [None] * len(rows)
+        if not rows:
+            return stream_ids
+        if self.claim_any:
+            first = min(r.received_at for r in rows)
+            last = max(r.received_at for r in rows)
+            between = self.imports.streams_between(self.profile_id, first - STREAM_SLACK, last + STREAM_SLACK)
+            self.running[""] = [st for st in between if st.id not in self.made_ids]
+            self.last_claimed.pop("", None)
+        unclaimed: dict[str, list[int]] = {}
+        for index, row in enumerate(rows):
+            title = "" if self.claim_any else row.stream
+            if not self.claim_any and not title:
+                continue
+            claimed = self._claim(title, row.received_at)
+            if claimed is not None:
+                stream_ids[index] = claimed
+            else:
+                unclaimed.setdefault(title or EVENT_LOG_STREAM, []).append(index)
+        for title, indexes in unclaimed.items():
+            for index in sorted(indexes, key=lambda i: rows[i].received_at):
+                stream_ids[index] = self._made_stream(title, rows[index].received_at)
+        self._store_spans()
+        return stream_ids
+
+    def _claim(self, title: str, when: datetime) -> int | None:
+        if title not in self.running:
+            self.running[title] = self.streams.by_title(self.profile_id, title)
+        previous = self.last_claimed.get(title)
+        if previous is not None and _runs_at(previous, when):
+            return previous.id
+        found = next((st for st in self.running[title] if _runs_at(st, when)), None)
+        if found is None:
+            return None
+        self.last_claimed[title] = found
+        return found.id
+
+    def _made_stream(self, title: str, when: datetime) -> int:
+        made = self.made.setdefault(title, [])
+        for span in reversed(made):  # the latest first: rows come mostly in time order
+            if span[1] - STREAM_GAP <= when <= span[2] + STREAM_GAP:
+                if not span[1] <= when <= span[2]:
+                    span[1], span[2] = min(span[1], when), max(span[2], when)
+                    self.widened[span[0]] = span
+                return int(span[0])
+        stream = self.streams.create(self.profile_id, title, when, when)
+        made.append([stream.id, when, when])
+        self.made_ids.add(stream.id)
+        self.created += 1
+        return stream.id
+
+    def _store_spans(self) -> None:
+        if self.widened:
+            self.imports.set_stream_spans([(i, start, end) for i, start, end in self.widened.values()])
+            self.widened.clear()
+
+    def finish(self) -> None:
+        self._store_spans()
 
 
 def _runs_at(stream: Stream, when: datetime) -> bool:
     ends = stream.ended_at
     return stream.started_at - STREAM_SLACK <= when and (ends is None or when <= ends + STREAM_SLACK)
-
-
-def _runs(indexes: Sequence[int], rows: Sequence[CsvGiftRow]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for index in indexes:
-        if runs and rows[index].received_at - rows[runs[-1][-1]].received_at <= STREAM_GAP:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    return runs

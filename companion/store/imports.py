@@ -112,6 +112,13 @@ class ImportRepo:
                 between_chunks(min(start + chunk, total))
         return total
 
+    def set_stream_spans(self, spans: Sequence[tuple[int, datetime, datetime]]) -> None:
+        """Set (stream id, started_at, ended_at) of streams an import made and then widened."""
+        self._cursor().executemany(
+            "UPDATE stream SET started_at = ?, ended_at = ? WHERE id = ?",
+            [(to_millis(start), to_millis(end), stream_id) for stream_id, start, end in spans],
+        )
+
     def raise_counts(self, updates: Sequence[tuple[int, int]]) -> int:
         """Set (gift id, count) where the new count is higher: a streak stored unfinished, now ended."""
         if updates:
