@@ -8,16 +8,12 @@ Goal: app ≤ 2× floor.
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sqlite3
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from bench.data import CATALOG, make_gift_db, millis
-from bench.harness import Result, Row, command_line, interleaved
+from bench.data import CATALOG, bench_gift_db, millis
+from bench.harness import Result, Row, command_line, gift_db_args, interleaved
 from companion.services import build_services
 from companion.store.db import open_database
 
@@ -35,16 +31,8 @@ STREAMS = "SELECT * FROM stream WHERE profile_id = ? ORDER BY started_at"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--db", type=Path, help="database to use; made with --rows gifts if it does not exist")
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
-    try:
-        path = args.db or folder / "gifts.sqlite3"
-        if not path.exists():
-            make_gift_db(path, args.rows)
+    args = gift_db_args(__doc__)
+    with bench_gift_db(args.db, args.rows, "bench-dashboard-") as (path, folder):
         connection = sqlite3.connect(path)
         last = connection.execute("SELECT max(received_at) FROM gift_event").fetchone()[0]
         now = datetime.fromtimestamp(last / 1000, UTC) + timedelta(hours=1)
@@ -89,8 +77,6 @@ def main() -> None:
             )
         )
         result.report()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

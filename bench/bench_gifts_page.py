@@ -11,7 +11,6 @@ Peak RSS is `ru_maxrss` of each child (Linux: KiB); no extra dependency."""
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
 import time
@@ -175,8 +174,8 @@ def main(argv: list[str]) -> int:
     import tempfile
     from pathlib import Path
 
-    from bench.data import make_gift_db
-    from bench.harness import ROOT, Result, Row, command_line, format_table
+    from bench.data import cached_gift_db
+    from bench.harness import ROOT, Result, Row, child_env, command_line, format_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=3, help="processes of each kind (median taken; default 3)")
@@ -185,18 +184,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.gettempdir()) / f"companion-bench-gifts-{args.gifts}"
-    database = folder / "companion.sqlite3"
-    if args.fresh or _gift_count(database) != args.gifts:
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
-        print(f"building a database with {args.gifts:,} gifts in {folder} …", flush=True)
-        make_gift_db(database, args.gifts)
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": os.environ.get("LANG", "C.UTF-8")}
-    env.pop("COMPANION_DATA_DIR", None)
-    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    cached_gift_db(folder, args.gifts, args.fresh)
+    env = child_env()
     floor_rss: list[float] = []
     app_rss: list[float] = []
     opened: list[float] = []
@@ -239,23 +228,6 @@ def main(argv: list[str]) -> int:
     print(format_table([*timing, *compared]))  # type: ignore[list-item]
     print(f"saved {result.save().relative_to(ROOT)}")
     return 0
-
-
-def _gift_count(database: object) -> int:
-    import sqlite3
-    from pathlib import Path
-
-    assert isinstance(database, Path)
-    if not database.exists():
-        return -1
-    try:
-        connection = sqlite3.connect(database)
-        try:
-            return int(connection.execute("SELECT count(*) FROM gift_event").fetchone()[0])
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return -1
 
 
 if __name__ == "__main__":

@@ -35,8 +35,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from bench.bench_gifts_page import _gift_count
-    from bench.data import INSERT_SQL, make_gift_db
+    from bench.data import INSERT_SQL, cached_gift_db
     from bench.harness import Result, Row, command_line, interleaved
     from companion.services import build_services
     from companion.store.db import open_database
@@ -44,13 +43,7 @@ def main(argv: list[str]) -> int:
     from companion.ui.main_window import MainWindow
 
     folder = Path(tempfile.gettempdir()) / f"companion-bench-gifts-{args.gifts}"
-    database = folder / "companion.sqlite3"
-    if _gift_count(database) != args.gifts:
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
-        print(f"building a database with {args.gifts:,} gifts in {folder} …", flush=True)
-        make_gift_db(database, args.gifts)
+    database = cached_gift_db(folder, args.gifts)
 
     app = QApplication([])
     apply_look(app)

@@ -97,31 +97,6 @@ def child_app(data_dir: str) -> None:
 # ---- parent side ---------------------------------------------------------------------------------------------
 
 
-def make_database(data_dir: str, gifts: int) -> None:
-    """A data folder whose database holds `gifts` gift events in daily streams (the shared bench generator)."""
-    from pathlib import Path
-
-    from bench.data import make_gift_db
-
-    make_gift_db(Path(data_dir) / "companion.sqlite3", gifts)
-
-
-def _gift_count(data_dir: str) -> int:
-    import sqlite3
-    from pathlib import Path
-
-    path = Path(data_dir) / "companion.sqlite3"
-    if not path.exists():
-        return -1
-    con = sqlite3.connect(path)
-    try:
-        return int(con.execute("SELECT count(*) FROM gift_event").fetchone()[0])
-    except sqlite3.Error:
-        return -1
-    finally:
-        con.close()
-
-
 def _start(kind: str, data_dir: str, env: dict[str, str]) -> dict[str, float]:
     """One cold start in a new process: seconds from spawn to each mark the child printed."""
     import subprocess
@@ -144,7 +119,8 @@ def main(argv: list[str]) -> int:
     import tempfile
     from pathlib import Path
 
-    from bench.harness import ROOT, Result, Row, command_line
+    from bench.data import cached_gift_db
+    from bench.harness import Result, Row, child_env, command_line
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=7, help="starts of each kind (median taken; default 7)")
@@ -153,19 +129,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     cache = Path(tempfile.gettempdir()) / f"companion-bench-startup-{args.gifts}"
-    if args.fresh or _gift_count(str(cache)) != args.gifts:
-        import shutil
-
-        shutil.rmtree(cache, ignore_errors=True)
-        print(f"building a database with {args.gifts:,} gifts in {cache} …", flush=True)
-        began = time.perf_counter()
-        make_database(str(cache), args.gifts)
-        print(f"  built in {time.perf_counter() - began:.1f} s", flush=True)
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": os.environ.get("LANG", "C.UTF-8")}
-    env.pop("COMPANION_DATA_DIR", None)
-    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    cached_gift_db(cache, args.gifts, args.fresh)
+    env = child_env()
     _start("floor", str(cache), env)  # one warm-up of each: the OS file cache, .pyc files
     _start("app", str(cache), env)
     floor: list[float] = []

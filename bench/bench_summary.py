@@ -7,16 +7,12 @@ Goal: app ≤ 1.5× floor.
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sqlite3
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-from bench.data import CATALOG, make_gift_db, millis
-from bench.harness import Result, Row, command_line, interleaved
+from bench.data import CATALOG, bench_gift_db, millis
+from bench.harness import Result, Row, command_line, gift_db_args, interleaved
 from companion.domain.timeutil import local_range_utc, zone
 from companion.services import build_services
 from companion.store.db import open_database
@@ -33,16 +29,8 @@ FLOOR_SQL = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--db", type=Path, help="database to use; made with --rows gifts if it does not exist")
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-summary-"))
-    try:
-        path = args.db or folder / "gifts.sqlite3"
-        if not path.exists():
-            make_gift_db(path, args.rows)
+    args = gift_db_args(__doc__)
+    with bench_gift_db(args.db, args.rows, "bench-summary-") as (path, folder):
         db = open_database(path, folder / "backups")
         services = build_services(db, CATALOG)
         profile_id = services.profile_id
@@ -85,8 +73,6 @@ def main() -> None:
             )
         )
         result.report()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,12 @@ from __future__ import annotations
 import csv
 import json
 import random
+import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -141,3 +145,44 @@ def make_gift_db(path: Path, n: int, seed: int = 7) -> Path:
     finally:
         connection.close()
     return path
+
+
+def gift_count(database: Path) -> int:
+    """How many gift events `database` holds; -1 when it is missing or not a readable database."""
+    if not database.exists():
+        return -1
+    try:
+        connection = sqlite3.connect(database)
+        try:
+            return int(connection.execute("SELECT count(*) FROM gift_event").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return -1
+
+
+def cached_gift_db(folder: Path, gifts: int, fresh: bool = False) -> Path:
+    """`folder`/companion.sqlite3 holding `gifts` gifts, kept between runs: rebuilt (folder emptied first) when
+    `fresh` or when it holds another number of gifts."""
+    database = folder / "companion.sqlite3"
+    if fresh or gift_count(database) != gifts:
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"building a database with {gifts:,} gifts in {folder} …", flush=True)
+        began = time.perf_counter()
+        make_gift_db(database, gifts)
+        print(f"  built in {time.perf_counter() - began:.1f} s", flush=True)
+    return database
+
+
+@contextmanager
+def bench_gift_db(given: Path | None, rows: int, prefix: str) -> Iterator[tuple[Path, Path]]:
+    """(database, scratch folder): `given` (made with `rows` gifts if it does not exist, and kept) or a new one in
+    the scratch folder; the scratch folder is removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        path = given or folder / "gifts.sqlite3"
+        if not path.exists():
+            make_gift_db(path, rows)
+        yield path, folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

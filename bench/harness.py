@@ -6,6 +6,7 @@ seconds meaningless from one run to the next; the ratio is what the docs record.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -167,3 +168,22 @@ def command_line() -> str:
     spec = getattr(main, "__spec__", None)
     target = f"-m {spec.name}" if spec is not None else " ".join(sys.argv[:1])
     return " ".join(["python", target, *sys.argv[1:]]).strip()
+
+
+def gift_db_args(doc: str | None, runs: int = 7) -> argparse.Namespace:
+    """The arguments of a bench over a gift database: --rows (gifts to make), --runs, --db (a database to reuse)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--db", type=Path, help="database to use; made with --rows gifts if it does not exist")
+    return parser.parse_args()
+
+
+def child_env() -> dict[str, str]:
+    """The environment for an app process a bench starts: this checkout first on the path, no user data folder,
+    offscreen Qt when there is no display."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": os.environ.get("LANG", "C.UTF-8")}
+    env.pop("COMPANION_DATA_DIR", None)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
