@@ -67,6 +67,14 @@ def _range(query, column, start: datetime | None, end: datetime | None):  # type
     return query
 
 
+def _named_in_range(row: Any, other: Any, name: Any, key: Any, when: Any, profile_id: int,
+                    start: datetime | None, end: datetime | None) -> Any:  # fmt: skip
+    """The profile's `row`s with `when` in [start, end), each with the `name` of the `other` row its `key` points
+    at (None when there is none)."""
+    query = select(row, name).join(other, col(other.id) == key, isouter=True).where(row.profile_id == profile_id)
+    return _range(query, when, start, end)
+
+
 class InsightsRepo:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -148,14 +156,10 @@ class InsightsRepo:
         """Gifts in time order with their stream's title, in batches (keyset paging: constant memory)."""
         last: tuple[int, int] = (-1, -1)
         while True:
-            query = _range(
-                select(GiftEventRow, StreamRow.title)
-                .join(StreamRow, col(StreamRow.id) == col(GiftEventRow.stream_id), isouter=True)
-                .where(GiftEventRow.profile_id == profile_id),
-                col(GiftEventRow.received_at),
-                start,
-                end,
-            )
+            query = _named_in_range(
+                GiftEventRow, StreamRow, StreamRow.title, col(GiftEventRow.stream_id), col(GiftEventRow.received_at),
+                profile_id, start, end,
+            )  # fmt: skip
             millis: Any = literal_column("gift_event.received_at")
             query = (
                 query.where((millis > last[0]) | ((millis == last[0]) & (col(GiftEventRow.id) > last[1])))
@@ -175,14 +179,10 @@ class InsightsRepo:
 
     def payouts(self, profile_id: int, start: datetime | None, end: datetime | None) -> list[PayoutLine]:
         """Payouts requested in [start, end), with their method's label."""
-        query = _range(
-            select(PayoutRow, PaymentMethodRow.label)
-            .join(PaymentMethodRow, col(PaymentMethodRow.id) == col(PayoutRow.method_id), isouter=True)
-            .where(PayoutRow.profile_id == profile_id),
-            col(PayoutRow.requested_at),
-            start,
-            end,
-        ).order_by(col(PayoutRow.requested_at))
+        query = _named_in_range(
+            PayoutRow, PaymentMethodRow, PaymentMethodRow.label, col(PayoutRow.method_id), col(PayoutRow.requested_at),
+            profile_id, start, end,
+        ).order_by(col(PayoutRow.requested_at))  # fmt: skip
         return [
             PayoutLine(
                 p.requested_at, p.paid_at, p.status, label or "", p.diamonds, p.gross_cents, p.fee_cents, p.currency
