@@ -118,15 +118,20 @@ def test_create_prunes_real_files_but_never_foreign_ones(services: Services) -> 
     assert len(list_backups(folder)) == 10
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage pages", "garbage header"])
-def test_damaged_database_is_refused_on_open_and_left_untouched(tmp_path: Path, damage: str) -> None:
+def _closed_with_backup(tmp_path: Path, gifts: int) -> tuple[Path, Path, BackupInfo]:
+    """A data folder whose database holds `gifts` gifts and one backup of them, closed: (folder, database, backup)."""
     folder = tmp_path / "data"
     db = open_database(folder / "companion.sqlite3", folder / "backups")
     services = build_services(db, CATALOG, backup_dir=folder / "backups")
-    _fill(services, 3000)
+    _fill(services, gifts)
     good = services.backups.create()
     db.dispose()
-    path = folder / "companion.sqlite3"
+    return folder, folder / "companion.sqlite3", good
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage pages", "garbage header"])
+def test_damaged_database_is_refused_on_open_and_left_untouched(tmp_path: Path, damage: str) -> None:
+    folder, path, good = _closed_with_backup(tmp_path, 3000)
     data = bytearray(path.read_bytes())
     assert len(data) > 40 * 4096
     if damage == "truncated":
@@ -150,13 +155,7 @@ def test_damaged_database_is_refused_on_open_and_left_untouched(tmp_path: Path, 
 
 
 def test_restoring_over_a_damaged_database_moves_it_aside_untouched(tmp_path: Path) -> None:
-    folder = tmp_path / "data"
-    db = open_database(folder / "companion.sqlite3", folder / "backups")
-    services = build_services(db, CATALOG, backup_dir=folder / "backups")
-    _fill(services, 500)
-    good = services.backups.create()
-    db.dispose()
-    path = folder / "companion.sqlite3"
+    folder, path, good = _closed_with_backup(tmp_path, 500)
     damaged = path.read_bytes()[:8192]
     path.write_bytes(damaged)
     kept = restore_database(good.path, path, folder / "backups", datetime(2026, 11, 21, tzinfo=UTC))

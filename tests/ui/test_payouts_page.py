@@ -33,6 +33,16 @@ def _ok(dialog: Any) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
+def _typed_and_ok(qtbot: QtBot, page: Any, button: Any, **fields: str) -> Any:
+    """Open the dialog behind `button`, type `fields` (attribute name → text) into it, press OK; the dialog."""
+    button.click()
+    dialog = page._dialog
+    for name, text in fields.items():
+        qtbot.keyClicks(getattr(dialog, name), text)
+    _ok(dialog)
+    return dialog
+
+
 def test_page_shows_balance_band_what_if_and_chart(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
     _seed(gui_services)
     page = _page(qtbot, window)
@@ -53,11 +63,7 @@ def test_page_shows_balance_band_what_if_and_chart(qtbot: QtBot, window: MainWin
 def test_record_a_payout_and_mark_it_paid(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
     _seed(gui_services)
     page = _page(qtbot, window)
-    page.record_button.click()
-    dialog = page._dialog
-    qtbot.keyClicks(dialog.amount, "150.00")
-    qtbot.keyClicks(dialog.notes, "first one")
-    _ok(dialog)
+    dialog = _typed_and_ok(qtbot, page, page.record_button, amount="150.00", notes="first one")
     wait_idle(qtbot, window)
     assert not dialog.isVisible()
     assert page.ledger_model.rowCount() == 1
@@ -73,10 +79,7 @@ def test_record_a_payout_and_mark_it_paid(qtbot: QtBot, window: MainWindow, gui_
 def test_a_negative_payout_is_refused_in_the_dialog(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
     _seed(gui_services, days=5)
     page = _page(qtbot, window)
-    page.record_button.click()
-    dialog = page._dialog
-    qtbot.keyClicks(dialog.amount, "-20")
-    _ok(dialog)
+    dialog = _typed_and_ok(qtbot, page, page.record_button, amount="-20")
     wait_idle(qtbot, window)
     assert dialog.isVisible()
     assert "cannot be negative" in dialog.error_label.text()
@@ -127,11 +130,7 @@ def test_settings_dialog_changes_the_level_everywhere(qtbot: QtBot, window: Main
 def test_add_a_goal(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
     _seed(gui_services, days=10)
     page = _page(qtbot, window)
-    page.add_goal_button.click()
-    dialog = page._dialog
-    qtbot.keyClicks(dialog.title, "Ring light <2>")
-    qtbot.keyClicks(dialog.target, "0")
-    _ok(dialog)
+    dialog = _typed_and_ok(qtbot, page, page.add_goal_button, title="Ring light <2>", target="0")
     wait_idle(qtbot, window)
     assert dialog.isVisible() and "more than 0" in dialog.error_label.text()
     dialog.target.setText("250")
