@@ -21,6 +21,7 @@ from companion.services import Services
 from companion.services.dashboard import Dashboard, PeriodFigures
 from companion.services.stability import Stability
 from companion.ui.format import money, whole
+from companion.ui.pages.stale import ReloadsWhenStale
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.cards import card_frame, section_title
 from companion.ui.widgets.scroll_page import scrolling_layout
@@ -72,7 +73,7 @@ def _panel(*widgets: QWidget) -> QFrame:
     return card_frame(None, *widgets, margins=(14, 10, 14, 10), spacing=None)[0]
 
 
-class DashboardPage(QWidget):
+class DashboardPage(QWidget, ReloadsWhenStale):
     def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page")
@@ -160,16 +161,7 @@ class DashboardPage(QWidget):
         self._arrange_cards(2 if event.size().width() < self.NARROW else 4)
         super().resizeEvent(event)
 
-    # ---- page protocol ------------------------------------------------------------------------------------
-
-    def on_shown(self) -> None:
-        if self._stale:
-            self.refresh()
-
-    def data_changed(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
+    # ---- page protocol (on_shown and data_changed come from ReloadsWhenStale) ----------------------------
 
     def refresh(self) -> None:
         self._stale = False

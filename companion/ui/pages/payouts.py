@@ -30,6 +30,7 @@ from companion.services.payouts import Balance, GoalProgress, PaymentMethodChoic
 from companion.services.projections import MonthView, WhatIf
 from companion.ui.format import local_short, money, whole
 from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
+from companion.ui.pages.stale import ReloadsWhenStale
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.cards import card_frame, muted
 from companion.ui.widgets.goal_list import GoalList
@@ -57,7 +58,7 @@ class _Snapshot:
     methods: list[PaymentMethodChoice]
 
 
-class PayoutsPage(QWidget):
+class PayoutsPage(QWidget, ReloadsWhenStale):
     """Reads everything in one background task (`refresh`); writes go through dialogs and the services."""
 
     def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
@@ -204,15 +205,6 @@ class PayoutsPage(QWidget):
         self._ledger_buttons()
 
     # ---- loading ----------------------------------------------------------------------------------------
-
-    def on_shown(self) -> None:
-        if self._stale:
-            self.refresh()
-
-    def data_changed(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         self._stale = False
