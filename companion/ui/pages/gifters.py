@@ -22,6 +22,7 @@ from companion.services.history import GifterRow, Gifters, GifterStreamRow
 from companion.ui.format import local_date, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.stat_card import StatCard
 from companion.ui.widgets.tables import Selection, record_table
 
@@ -117,13 +118,10 @@ class GiftersPage(QWidget):
         detail_layout.addWidget(rank_title)
         detail_layout.addWidget(self.streams_view, 1)
 
-        self.empty_label = QLabel(
+        self.empty_label = empty_state(
             "No gifters yet.\n\nWhen you log a gift with its sender's name, or import gifts, the people who support "
             "you show up here with everything they sent."
         )
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.gifters_view)
         self.splitter.addWidget(detail)

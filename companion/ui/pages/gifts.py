@@ -30,6 +30,7 @@ from companion.services.history import NO_STREAM, GiftFilter, GiftSelection
 from companion.ui.format import local_short, money, whole
 from companion.ui.models.lazy_gifts import COUNT, GIFT, SENDER, SORT_KEYS, STREAM, TIME, LazyGiftModel
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.stat_card import StatCard
 
 PERIODS = ("All time", "Today", "Last 7 days", "Last 30 days", "This month", "Custom range")
@@ -141,10 +142,7 @@ class GiftsPage(QWidget):
             header.resizeSection(column, width)
         header.setSortIndicator(TIME, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
-        self.empty_label = QLabel("")
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
+        self.empty_label = empty_state()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
         self.stack.addWidget(self.view)

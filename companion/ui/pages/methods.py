@@ -29,6 +29,7 @@ from companion.ui.clipboard import CLEAR_AFTER_MS, ConcealedClipboard
 from companion.ui.dialogs.method_dialog import MethodDialog
 from companion.ui.models.base import RecordTableModel
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.keyring_status import KeyringStatus
 from companion.ui.widgets.tables import record_table
 
@@ -121,14 +122,11 @@ class MethodsPage(QWidget):
         split.setContentsMargins(0, 0, 0, 0)
         split.addWidget(self.table, 1)
         split.addWidget(self.detail, 1)
-        self.empty = QLabel(
+        self.empty = empty_state(
             "No payment methods yet.\n\nAdd the PayPal, bank or Payoneer account your payouts go to. Its details "
-            "are kept in your system keyring — never in the app's files, backups or logs."
+            "are kept in your system keyring — never in the app's files, backups or logs.",
+            max_width=540,
         )
-        self.empty.setObjectName("emptyState")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setMaximumWidth(540)
         empty_box = QWidget()
         QVBoxLayout(empty_box).addWidget(self.empty, 0, Qt.AlignmentFlag.AlignCenter)
         self.unlock_button = QPushButton("Unlock")

@@ -28,6 +28,7 @@ from companion.ui.dialogs.edit_stream import EditStreamDialog, ask_delete
 from companion.ui.live_panel import LivePanel
 from companion.ui.models.streams_table import TITLE, StreamTableModel
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.gift_logger import GiftLogger
 from companion.ui.widgets.stream_detail import StreamDetail
 from companion.ui.widgets.tables import record_table
@@ -100,14 +101,11 @@ class StreamsPage(QWidget):
         self.streams_view.setVisible(False)  # shown once there are streams
 
         self.detail = StreamDetail()
-        self.welcome = QLabel(
+        self.welcome = empty_state(
             "You have no streams yet.\n\nPress “Go live” when your TikTok LIVE starts: the timer runs, and you "
-            "log gifts as they arrive to see coins, diamonds and cash add up."
+            "log gifts as they arrive to see coins, diamonds and cash add up.",
+            max_width=520,
         )
-        self.welcome.setObjectName("emptyState")
-        self.welcome.setWordWrap(True)
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setMaximumWidth(520)
         self.welcome_box = QWidget()
         welcome_layout = QVBoxLayout(self.welcome_box)
         welcome_layout.addWidget(self.welcome, 0, Qt.AlignmentFlag.AlignCenter)

@@ -1,8 +1,9 @@
-"""The page building blocks the style sheet knows by name: a "card" frame with an optional section title, and a
-"muted" note."""
+"""The page building blocks the style sheet knows by name: a "card" frame with an optional section title, a
+"muted" note and an "emptyState" note."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
@@ -41,3 +42,14 @@ def card_frame(
         else:
             layout.addLayout(row)
     return frame, layout
+
+
+def empty_state(text: str = "", max_width: int | None = None) -> QLabel:
+    """The centred, wrapped note a page or table shows instead of its empty content."""
+    label = QLabel(text)
+    label.setObjectName("emptyState")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    if max_width is not None:
+        label.setMaximumWidth(max_width)
+    return label

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,7 @@ from companion.domain.timeutil import format_duration, utc_now
 from companion.services.reports import Summary
 from companion.ui.format import local_day, money, whole
 from companion.ui.models.gifts_table import GiftTableModel
+from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.gift_picker import GiftPicker
 from companion.ui.widgets.stat_card import StatCard
 from companion.ui.widgets.tables import Selection, record_table
@@ -57,10 +57,7 @@ class StreamDetail(QWidget):
 
         self.gifts_model = GiftTableModel(self)
         self.gifts_view = record_table(self.gifts_model, 1, selection=Selection.ExtendedSelection)
-        self.empty_label = QLabel("No gifts in this stream yet.")
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
+        self.empty_label = empty_state("No gifts in this stream yet.")
         self.gifts_stack = QStackedWidget()
         self.gifts_stack.addWidget(self.empty_label)
         self.gifts_stack.addWidget(self.gifts_view)
