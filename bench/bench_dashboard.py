@@ -9,11 +9,10 @@ Goal: app ≤ 2× floor.
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import UTC, datetime, timedelta
 
 from bench.data import CATALOG, bench_gift_db, millis
-from bench.harness import Result, Row, command_line, gift_db_args, interleaved
+from bench.harness import Result, Row, app_vs_floor, command_line, gift_db_args
 from companion.services import build_services
 from companion.store.db import open_database
 
@@ -52,18 +51,7 @@ def main() -> None:
             connection.execute(TOP, (profile_id, end - 90 * day)).fetchall()
             connection.execute(STREAMS, (profile_id,)).fetchall()
 
-        def app() -> float:
-            started = time.perf_counter()
-            services.dashboard.overview()
-            return time.perf_counter() - started
-
-        def floor() -> float:
-            started = time.perf_counter()
-            floor_once()
-            return time.perf_counter() - started
-
-        app(), floor()  # warm the page cache for both
-        samples = interleaved({"app": app, "floor": floor}, args.runs)
+        samples = app_vs_floor(services.dashboard.overview, floor_once, args.runs)
         connection.close()
         db.dispose()
         result = Result("dashboard", command_line())

@@ -170,18 +170,13 @@ def _in_process_rows(folder: object, runs: int) -> list[object]:
 
 
 def main(argv: list[str]) -> int:
-    import argparse
     import tempfile
     from pathlib import Path
 
     from bench.data import cached_gift_db
-    from bench.harness import ROOT, Result, Row, child_env, command_line, format_table
+    from bench.harness import ROOT, Result, Row, cached_db_args, child_env, command_line, format_table
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=3, help="processes of each kind (median taken; default 3)")
-    parser.add_argument("--gifts", type=int, default=1_000_000, help="gift events in the database")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the cached database")
-    args = parser.parse_args(argv)
+    args = cached_db_args(argv, __doc__, 3, "processes")
 
     folder = Path(tempfile.gettempdir()) / f"companion-bench-gifts-{args.gifts}"
     cached_gift_db(folder, args.gifts, args.fresh)

@@ -115,18 +115,13 @@ def _start(kind: str, data_dir: str, env: dict[str, str]) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> int:
-    import argparse
     import tempfile
     from pathlib import Path
 
     from bench.data import cached_gift_db
-    from bench.harness import Result, Row, child_env, command_line
+    from bench.harness import Result, Row, cached_db_args, child_env, command_line
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=7, help="starts of each kind (median taken; default 7)")
-    parser.add_argument("--gifts", type=int, default=1_000_000, help="gift events in the database")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the cached database")
-    args = parser.parse_args(argv)
+    args = cached_db_args(argv, __doc__, 7, "starts")
 
     cache = Path(tempfile.gettempdir()) / f"companion-bench-startup-{args.gifts}"
     cached_gift_db(cache, args.gifts, args.fresh)

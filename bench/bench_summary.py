@@ -8,11 +8,10 @@ Goal: app ≤ 1.5× floor.
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import date
 
 from bench.data import CATALOG, bench_gift_db, millis
-from bench.harness import Result, Row, command_line, gift_db_args, interleaved
+from bench.harness import Result, Row, app_vs_floor, command_line, gift_db_args
 from companion.domain.timeutil import local_range_utc, zone
 from companion.services import build_services
 from companion.store.db import open_database
@@ -45,20 +44,12 @@ def main() -> None:
         assert (gifts, items, diamonds) == (expected.gifts, expected.items, expected.diamonds), "not the same rows"
         assert gifts > 10_000, f"the month holds only {gifts} gifts; use more --rows"
 
-        def app() -> float:
-            started = time.perf_counter()
-            for _ in range(CALLS):
-                services.reports.summary(*MONTH)
-            return (time.perf_counter() - started) / CALLS
-
-        def floor() -> float:
-            started = time.perf_counter()
-            for _ in range(CALLS):
-                connection.execute(FLOOR_SQL, floor_params).fetchone()
-            return (time.perf_counter() - started) / CALLS
-
-        app(), floor()  # warm the page cache for both
-        samples = interleaved({"app": app, "floor": floor}, args.runs)
+        samples = app_vs_floor(
+            lambda: services.reports.summary(*MONTH),
+            lambda: connection.execute(FLOOR_SQL, floor_params).fetchone(),
+            args.runs,
+            CALLS,
+        )
         connection.close()
         db.dispose()
         result = Result("summary", command_line())

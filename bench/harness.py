@@ -48,6 +48,27 @@ def interleaved(measures: dict[str, Callable[[], float]], runs: int) -> dict[str
     return samples
 
 
+def app_vs_floor(
+    app: Callable[[], object], floor: Callable[[], object], runs: int, calls: int = 1
+) -> dict[str, list[float]]:
+    """Seconds per call of `app` and of `floor` ("app", "floor"): each sample times a batch of `calls` calls;
+    one batch of each first warms the page cache, then `runs` samples of each, interleaved."""
+
+    def per_call(fn: Callable[[], object]) -> Callable[[], float]:
+        def measure() -> float:
+            started = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            return (time.perf_counter() - started) / calls
+
+        return measure
+
+    measures = {"app": per_call(app), "floor": per_call(floor)}
+    for measure in measures.values():
+        measure()
+    return interleaved(measures, runs)
+
+
 @dataclass
 class Row:
     """One line of a result table: the app's path against its floor."""
@@ -177,6 +198,15 @@ def gift_db_args(doc: str | None, runs: int = 7) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--db", type=Path, help="database to use; made with --rows gifts if it does not exist")
     return parser.parse_args()
+
+
+def cached_db_args(argv: list[str], doc: str | None, runs: int, each: str) -> argparse.Namespace:
+    """The arguments of a bench over a cached gift database: --runs (`each` of each kind), --gifts, --fresh."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--runs", type=int, default=runs, help=f"{each} of each kind (median taken; default {runs})")
+    parser.add_argument("--gifts", type=int, default=1_000_000, help="gift events in the database")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the cached database")
+    return parser.parse_args(argv)
 
 
 def child_env() -> dict[str, str]:
