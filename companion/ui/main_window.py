@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
             reload_requested = getattr(page, "reload_requested", None)  # e.g. Settings: profile saved, restore
             if reload_requested is not None:
                 reload_requested.connect(self.reload_services)
+            wrote = getattr(page, "changed", None)  # e.g. Streams: a gift logged, a stream edited
+            if wrote is not None:
+                wrote.connect(lambda source=page: self.data_changed(source))
         return self._built[key]
 
     def show_page(self, key: str) -> QWidget:
@@ -112,9 +115,12 @@ class MainWindow(QMainWindow):
         if on_shown is not None:
             on_shown()
 
-    def data_changed(self) -> None:
-        """Tell every built page that gifts, streams or settings changed (after an import, say)."""
+    def data_changed(self, source: QWidget | None = None) -> None:
+        """Tell every built page (but the one that wrote) that gifts, streams or settings changed. Pages out of
+        sight only note it and reload when shown, so logging a gift live never queues their queries."""
         for page in self._built.values():
+            if page is source:
+                continue
             changed = getattr(page, "data_changed", None)
             if changed is not None:
                 changed()

@@ -69,3 +69,17 @@ def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_service
     fresh.show_page("dashboard")
     wait_idle(qtbot, fresh)
     assert page.cards["today"].diamonds.text() == "2,000"
+
+
+def test_a_gift_logged_on_the_streams_page_shows_on_the_dashboard(qtbot: QtBot, fresh: MainWindow) -> None:
+    page = _page(fresh)
+    assert page.cards["today"].diamonds.text() == "0"
+    streams = fresh.show_page("streams")
+    wait_idle(qtbot, fresh)
+    streams.go_live()  # type: ignore[attr-defined]
+    wait_idle(qtbot, fresh)
+    streams.log_gift("Rose", 30, "luna")  # type: ignore[attr-defined]
+    wait_idle(qtbot, fresh)
+    fresh.show_page("dashboard")  # nothing told the dashboard but the Streams page's own `changed` signal
+    wait_idle(qtbot, fresh)
+    assert page.cards["today"].diamonds.text() == "30"
