@@ -308,6 +308,19 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
     return {name: names.index(name) for name in COLUMNS}
 
 
+def row_digest(received_at: datetime, sender: str, name_key: str, count: int) -> bytes:
+    """Who sent what (the gift's name key), how many, when (UTC, as the file gives it): not the price or stream,
+    which an export fills in, so re-importing our own export adds nothing. A gift logged by hand stores the
+    same key (GiftService.log), so its export comes back as present too."""
+    identity = "\x1f".join((received_at.isoformat(), sender, name_key, str(count)))
+    return hashlib.sha256(identity.encode("utf-8")).digest()
+
+
+def row_key(digest: bytes, number: int) -> str:
+    """The key of the `number`th row (from 1) of one identity in a file."""
+    return f"csv:{digest[:12].hex()}:{number}"
+
+
 def iter_native_csv(
     lines: Iterable[str],
     errors: ErrorLog,
@@ -336,7 +349,6 @@ def iter_native_csv(
     repeats: dict[int, int] = {}
     folded: dict[str, str] = {}
     gift_keys: dict[str, str] = {}
-    sha = hashlib.sha256
     while True:
         line = reader.line_num + 1  # where this record starts (a quoted cell may span lines)
         try:
@@ -370,17 +382,14 @@ def iter_native_csv(
                     errors.add(error)
                 continue
         received_at, sender, gift, coins, count, stream = fields
-        # Who sent what, how many, when: not the price or stream cells, which an export fills in, so
-        # re-importing our own export of these gifts adds nothing.
         key = gift_keys.get(gift)
         if key is None:
             key = gift_keys[gift] = gift_key(gift)
-        identity = "\x1f".join((received_at.isoformat(), sender, key, str(count)))
-        digest = sha(identity.encode("utf-8")).digest()
+        digest = row_digest(received_at, sender, key, count)
         short = int.from_bytes(digest[:8])
         if short in seen:
             number = repeats[short] = repeats.get(short, 1) + 1
         else:
             seen.add(short)
             number = 1
-        yield CsvGiftRow(line, received_at, sender, gift, coins, count, stream, f"csv:{digest[:12].hex()}:{number}")
+        yield CsvGiftRow(line, received_at, sender, gift, coins, count, stream, row_key(digest, number))

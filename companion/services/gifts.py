@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from companion.domain.catalog import clean_gift_name
+from companion.domain.catalog import clean_gift_name, gift_key
 from companion.domain.economics import check_coins, check_count
 from companion.domain.errors import ValidationError
 from companion.domain.models import GiftEvent, NewGift
@@ -16,8 +16,11 @@ from companion.services import importing
 from companion.services.importing import ImportCancelled, ImportResult, Progress
 
 __all__ = ["MAX_SENDER", "GiftService", "ImportCancelled", "ImportResult", "Progress"]
+from companion.integrations.native_csv import row_digest, row_key
 from companion.store.db import Database
+from companion.store.imports import ImportRepo
 from companion.store.repositories import CatalogRepo, GiftRepo, StreamRepo
+from companion.store.types import from_millis, to_millis
 
 
 class GiftService:
@@ -58,16 +61,22 @@ class GiftService:
                 stream_id = live.id if live is not None and when >= live.started_at else None
             else:
                 StreamRepo(s).get(stream_id)
+            stored_name = catalog.name if catalog else name
+            # the key a CSV import computes for this gift, so importing an export of it adds nothing
+            instant = from_millis(to_millis(when))
+            digest = row_digest(instant, who, gift_key(stored_name), count)
+            key = ImportRepo(s).free_key(self.profile_id, lambda number: row_key(digest, number))
             event = GiftRepo(s).add(
                 self.profile_id,
                 NewGift(
                     received_at=when,
                     sender=who,
-                    gift_name=catalog.name if catalog else name,
+                    gift_name=stored_name,
                     coins_each=coins_each,
                     count=count,
                     stream_id=stream_id,
                     gift_type_id=catalog.id if catalog else None,
+                    source_key=key,
                 ),
             )
             s.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -207,6 +208,9 @@ class _ChunkSaver:
         self.book = repo.price_book()
         self.gift_keys: dict[str, str] = {}
         self.attacher = _StreamAttacher(streams, repo, profile_id, target.claim_any_stream)
+        # gifts logged by hand before they got the CSV key: a CSV row like one of them (same instant, sender,
+        # gift, count) is that gift, exported and brought back (memory: those gifts, usually none)
+        self.unkeyed = repo.unkeyed_gifts(profile_id) if target.source == "csv" else Counter()
         self.added = self.present = self.completed = 0
 
     @property
@@ -228,6 +232,8 @@ class _ChunkSaver:
             chunk, millis, prices = [chunk[i] for i in keep], [millis[i] for i in keep], [prices[i] for i in keep]
         stored = self.repo.stored_counts(self.profile_id, [row.key for row in chunk])
         new = [i for i, row in enumerate(chunk) if row.key not in stored]
+        if self.unkeyed:
+            new = [i for i in new if not self._was_logged_by_hand(chunk[i], millis[i])]
         raised = [(stored[r.key][0], r.count) for r in chunk if r.key in stored and r.count > stored[r.key][1]]
         stream_ids = self.attacher.attach([chunk[i] for i in new])
         profile_id, source = self.profile_id, self.target.source
@@ -240,6 +246,13 @@ class _ChunkSaver:
         completed = self.repo.raise_counts(raised)
         self.completed += completed
         self.present += len(chunk) - len(new) - completed
+
+    def _was_logged_by_hand(self, row: CsvGiftRow, millis: int) -> bool:
+        identity = (millis, row.sender, self.gift_keys[row.gift], row.count)
+        if self.unkeyed[identity] <= 0:
+            return False
+        self.unkeyed[identity] -= 1
+        return True
 
     def finish(self) -> None:
         self.attacher.finish()

@@ -7,6 +7,7 @@ all or nothing."""
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from companion.domain.catalog import gift_key
 from companion.domain.models import Stream
 from companion.store.tables import GiftPriceRow, GiftTypeRow, StreamRow
 from companion.store.types import to_millis
@@ -78,6 +80,26 @@ class ImportRepo:
             for key, gift_id, count in cursor.fetchall():
                 found[key] = (gift_id, count)
         return found
+
+    def free_key(self, profile_id: int, key: Callable[[int], str]) -> str:
+        """The first of `key(1)`, `key(2)`, … the profile does not hold yet."""
+        cursor = self._cursor()
+        number = 1
+        while cursor.execute(
+            "SELECT 1 FROM gift_event WHERE profile_id = ? AND source_key = ?", (profile_id, key(number))
+        ).fetchone():
+            number += 1
+        return key(number)
+
+    def unkeyed_gifts(self, profile_id: int) -> Counter[tuple[int, str, str, int]]:
+        """Gifts stored without a key (logged by hand before they had one), as (received_at ms, sender, gift
+        name key, count) → how many; the unique index on (profile_id, source_key) finds them directly."""
+        cursor = self._cursor()
+        cursor.execute(
+            "SELECT received_at, sender, gift_name, count FROM gift_event WHERE profile_id = ? AND source_key IS NULL",
+            (profile_id,),
+        )
+        return Counter((at, sender, gift_key(name), count) for at, sender, name, count in cursor)
 
     def streams_between(self, profile_id: int, start: datetime, end: datetime) -> list[Stream]:
         """Streams that ran at some point in [start, end] (a live one counts as running until now)."""
