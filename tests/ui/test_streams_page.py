@@ -282,3 +282,26 @@ def test_the_live_stream_has_no_delete_button(qtbot: QtBot, window: MainWindow) 
     go_live(qtbot, window)
     assert not window.streams_page.detail.delete_button.isVisible()
     assert window.streams_page.detail.edit_button.isVisible()
+
+
+def test_edit_dialog_shows_and_reads_times_in_the_profiles_zone(qtbot: QtBot) -> None:
+    """The computer here runs on UTC; the profile lives in Tokyo (UTC+9, no DST): the dialog shows Tokyo wall time."""
+    from datetime import UTC, datetime
+
+    from companion.domain.models import Stream
+    from companion.ui.dialogs.edit_stream import EditStreamDialog
+    from companion.ui.format import set_display_zone
+
+    start = datetime(2026, 11, 26, 0, 56, 30, tzinfo=UTC)
+    stream = Stream(1, 1, "Late chat", start, start.replace(hour=2))
+    set_display_zone("Asia/Tokyo")
+    try:
+        dialog = EditStreamDialog(stream)
+        qtbot.addWidget(dialog)
+        assert dialog.start_edit.text() == "2026-11-26 09:56"
+        assert dialog.edit().started_at == start  # untouched: the exact instant comes back
+        assert dialog.end_edit.text() == "2026-11-26 11:56"
+        dialog.end_edit.setTime(dialog.end_edit.time().addSecs(3600))  # 11:56 → 12:56 Tokyo time
+        assert dialog.edit().ended_at == datetime(2026, 11, 26, 3, 56, 30, tzinfo=UTC)
+    finally:
+        set_display_zone("")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, Slot
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -25,17 +25,26 @@ from PySide6.QtWidgets import (
 from companion.domain.errors import ValidationError
 from companion.domain.models import Stream
 from companion.services.tracking import MAX_AUDIENCE, StreamEdit
-from companion.ui.format import whole
+from companion.ui.format import display_zone, whole
 
 _FORMAT = "yyyy-MM-dd HH:mm"
 
 
 def _qt_time(moment: datetime) -> QDateTime:
-    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+    """The wall-clock time in the profile's zone, carried as plain fields (a UTC-spec QDateTime, so Qt never shifts
+    it into the computer's own zone)."""
+    wall = moment.astimezone(display_zone())  # None: the computer's zone
+    return QDateTime(
+        QDate(wall.year, wall.month, wall.day), QTime(wall.hour, wall.minute, wall.second), QTimeZone.utc()
+    )
 
 
 def _utc(edit: QDateTimeEdit) -> datetime:
-    return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)
+    """The edited wall-clock time, read in the profile's zone, as a UTC instant."""
+    day, clock = edit.dateTime().date(), edit.dateTime().time()
+    wall = datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), clock.second())
+    zone = display_zone()
+    return (wall.replace(tzinfo=zone) if zone is not None else wall.astimezone()).astimezone(UTC)
 
 
 class EditStreamDialog(QDialog):
@@ -51,6 +60,7 @@ class EditStreamDialog(QDialog):
         self.title_edit = QLineEdit(stream.title)
         self.start_edit = QDateTimeEdit(_qt_time(stream.started_at))
         self.end_edit = QDateTimeEdit(_qt_time(stream.ended_at or stream.started_at))
+        self._shown = (self.start_edit.dateTime(), self.end_edit.dateTime())  # untouched: keep the exact instants
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat(_FORMAT)
             edit.setCalendarPopup(True)
@@ -97,12 +107,17 @@ class EditStreamDialog(QDialog):
         edit.setValidator(QIntValidator(0, MAX_AUDIENCE))
         return edit
 
+    @staticmethod
+    def _instant(edit: QDateTimeEdit, shown: QDateTime, original: datetime | None) -> datetime:
+        return original if original is not None and edit.dateTime() == shown else _utc(edit)
+
     def edit(self) -> StreamEdit:
         peak, followers = self.peak_edit.text().strip(), self.followers_edit.text().strip()
+        ended = self.stream.ended_at
         return StreamEdit(
             title=self.title_edit.text(),
-            started_at=_utc(self.start_edit),
-            ended_at=None if self.stream.is_live else _utc(self.end_edit),
+            started_at=self._instant(self.start_edit, self._shown[0], self.stream.started_at),
+            ended_at=None if self.stream.is_live else self._instant(self.end_edit, self._shown[1], ended),
             peak_viewers=int(peak) if peak else None,
             new_followers=int(followers) if followers else None,
             notes=self.notes_edit.toPlainText(),
