@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QLocale
 
+from companion.domain.currency import convert_from_usd
 from companion.domain.money import minor_units
 from companion.domain.timeutil import to_local, zone
 
@@ -21,6 +22,15 @@ def set_display_zone(time_zone: str) -> None:
 
 def display_zone() -> tzinfo | None:
     return _display_zone[0]
+
+
+#: The currency US-dollar cash is shown in, with its rate (units per US$1): the profile's, when a rate is noted.
+_display_money: list[tuple[str, Decimal] | None] = [None]
+
+
+def set_display_money(currency: str, per_usd: Decimal) -> None:
+    """Show US-dollar cash in `currency` at `per_usd` from now on (US dollars: shown as they are)."""
+    _display_money[0] = None if currency == "USD" else (currency, per_usd)
 
 
 def _local(moment: datetime) -> datetime:
@@ -40,6 +50,16 @@ def money(amount: Decimal, currency: str) -> str:
     text = locale.toString(int(units)) + (locale.decimalPoint() + fraction if digits else "")
     symbol = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥"}.get(currency, currency + " ")
     return f"{sign}{symbol}{text}"
+
+
+def cash(amount: Decimal, currency: str = "USD") -> str:
+    """Cash as the creator chose to see it: a US-dollar total (already rounded to the cent) in the profile's display
+    currency, converted once and rounded once to its minor unit, when a rate is noted; anything else as it is."""
+    shown = _display_money[0]
+    if currency != "USD" or shown is None:
+        return money(amount, currency)
+    code, per_usd = shown
+    return money(convert_from_usd(amount, per_usd, code), code)
 
 
 def local_time(moment: datetime, with_date: bool = False) -> str:

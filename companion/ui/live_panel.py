@@ -30,7 +30,7 @@ from companion.domain.timeutil import format_duration, utc_now
 from companion.services import Services
 from companion.services.history import StreamGifterRow
 from companion.services.tracking import MAX_FAVOURITES
-from companion.ui.format import money, whole
+from companion.ui.format import cash, whole
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.gift_logger import GiftLogger
 from companion.ui.widgets.gift_picker import GiftPicker
@@ -201,7 +201,7 @@ class LivePanel(QWidget):
         self.diamonds_card.set_value(whole(totals.diamonds), f"diamonds · {whole(totals.gifts)} gifts")
         self.coins_card.set_value(whole(totals.coins))
         self.cash_card.set_value(
-            money(totals.cash(self.share_bps), "USD"), f"cash at {share_percent_text(self.share_bps)} %"
+            cash(totals.cash(self.share_bps)), f"cash at {share_percent_text(self.share_bps)} %"
         )
         self.totals_shown.emit()
 

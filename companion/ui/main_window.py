@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 
 from companion import APP_NAME, __version__
 from companion.services import Services
+from companion.services.economics import Display
 from companion.ui.application import show_unexpected_error
 from companion.ui.dialogs.import_gifts import ask_and_import
-from companion.ui.format import set_display_zone
+from companion.ui.format import set_display_money, set_display_zone
 from companion.ui.pages import PAGES, PageSpec
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.profile_bar import ProfileBar, services_for
@@ -130,8 +131,14 @@ class MainWindow(QMainWindow):
     def _load_profile(self) -> None:
         """Fill the switcher and show times in the profile's zone."""
         self.profile_bar.load(self.services)
-        profiles, profile_id = self.services.profiles, self.services.profile_id
-        self.tasks.run(lambda: profiles.get(profile_id).time_zone, set_display_zone)
+        profiles, economics, profile_id = self.services.profiles, self.services.economics, self.services.profile_id
+        self.tasks.run(lambda: (profiles.get(profile_id).time_zone, economics.display()), self._show_profile_as)
+
+    def _show_profile_as(self, look: tuple[str, Display]) -> None:
+        """Times in the profile's zone, cash in its display currency (at its newest noted rate)."""
+        time_zone, display = look
+        set_display_zone(time_zone)
+        set_display_money(display.currency, display.per_usd)
 
     @Slot(int)
     def switch_profile(self, profile_id: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
@@ -305,3 +307,27 @@ def test_edit_dialog_shows_and_reads_times_in_the_profiles_zone(qtbot: QtBot) ->
         assert dialog.edit().ended_at == datetime(2026, 11, 26, 3, 56, 30, tzinfo=UTC)
     finally:
         set_display_zone("")
+
+
+def test_cash_shows_in_the_profiles_currency_when_a_rate_is_noted(qtbot: QtBot, gui_services: Services) -> None:
+    """Streams, like the Dashboard and Payouts, show cash in the profile's currency: 1,000 diamonds at 50 % are
+    US$5.00, at 0.92 € per US$ that is €4.60 (converted once, after the US-dollar total)."""
+    from datetime import date
+
+    from companion.ui.format import set_display_money
+
+    gui_services.profiles.update(gui_services.profile_id, "Luna", "EUR", "")
+    gui_services.economics.set_rate("EUR", "0.92", date(2026, 1, 1))
+    gui_services.streams.go_live("Euro night")
+    gui_services.gifts.log("Rose", 1000, "luna")
+    win = MainWindow(gui_services)
+    qtbot.addWidget(win)
+    try:
+        page = win.show_page("streams")
+        win.show()
+        wait_idle(qtbot, win)
+        cash_column = page.streams_model.HEADERS.index("Cash")
+        assert page.streams_model.index(0, cash_column).data() == "€4.60"
+    finally:
+        win.tasks.shutdown()
+        set_display_money("USD", Decimal(1))

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 from companion.domain.timeutil import format_duration, utc_now
 from companion.services.tracking import StreamOverview
-from companion.ui.format import local_day, local_short, money, whole
+from companion.ui.format import cash, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
 
 TITLE, STARTED, DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR = range(7)
@@ -35,7 +35,7 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
         if column == DIAMONDS:
             return whole(overview.totals.diamonds)
         if column == CASH:
-            return money(overview.cash, overview.currency)
+            return cash(overview.cash, overview.currency)
         return "–" if overview.per_hour is None else whole(overview.per_hour)
 
     def extra(self, overview: StreamOverview, column: int, role: int) -> Any:

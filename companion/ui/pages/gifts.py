@@ -27,7 +27,7 @@ from companion.domain.economics import share_percent_text
 from companion.domain.models import Stream
 from companion.services import Services
 from companion.services.history import NO_STREAM, GiftFilter, GiftSelection
-from companion.ui.format import local_short, money, whole
+from companion.ui.format import cash, local_short, whole
 from companion.ui.models.lazy_gifts import COUNT, GIFT, SENDER, SORT_KEYS, STREAM, TIME, LazyGiftModel
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.cards import empty_state
@@ -300,7 +300,7 @@ class GiftsPage(QWidget):
         totals = selection.totals
         self.diamonds_card.set_value(whole(totals.diamonds))
         self.cash_card.set_value(
-            money(selection.cash, selection.currency), f"cash at {share_percent_text(selection.share_bps)} % share"
+            cash(selection.cash, selection.currency), f"cash at {share_percent_text(selection.share_bps)} % share"
         )
         self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
         count = len(selection.ids)

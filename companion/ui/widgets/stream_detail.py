@@ -17,7 +17,7 @@ from companion.domain.economics import share_percent_text
 from companion.domain.models import GiftEvent, Stream
 from companion.domain.timeutil import format_duration, utc_now
 from companion.services.reports import Summary
-from companion.ui.format import local_day, money, whole
+from companion.ui.format import cash, local_day, whole
 from companion.ui.models.gifts_table import GiftTableModel
 from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.gift_picker import GiftPicker
@@ -96,7 +96,7 @@ class StreamDetail(QWidget):
         self.diamonds_card.set_value(whole(totals.diamonds))
         self.coins_card.set_value(whole(totals.coins))
         self.cash_card.set_value(
-            money(summary.cash, summary.currency), f"cash at {share_percent_text(summary.share_bps)} % share"
+            cash(summary.cash, summary.currency), f"cash at {share_percent_text(summary.share_bps)} % share"
         )
         self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
         self.picker_box.setVisible(stream.is_live)
