@@ -7,6 +7,8 @@ import csv
 import hashlib
 import io
 import re
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -308,6 +310,52 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
     return {name: names.index(name) for name in COLUMNS}
 
 
+#: Row identities a file may have before the rest are counted on disk (~70 bytes each in memory).
+IDENTITIES_IN_MEMORY = 2_000_000
+
+
+class Occurrences:
+    """How many times each row identity (a 64-bit digest) has come so far in one file: the numbered keys of
+    identical rows. The first IDENTITIES_IN_MEMORY identities are counted in a set (fast); those after, in a
+    temporary SQLite file, so a file of any size needs bounded memory."""
+
+    def __init__(self, in_memory: int | None = None) -> None:
+        self.in_memory = IDENTITIES_IN_MEMORY if in_memory is None else in_memory
+        self.seen: set[int] = set()
+        self.repeats: dict[int, int] = {}  # only identities that came more than once
+        self.spill: sqlite3.Connection | None = None
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def number(self, short: int) -> int:
+        """1 for an identity's first row, 2 for its second, …"""
+        if short in self.seen:
+            number = self.repeats[short] = self.repeats.get(short, 1) + 1
+            return number
+        if len(self.seen) < self.in_memory:
+            self.seen.add(short)
+            return 1
+        if self.spill is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="companion-import-")
+            self.spill = sqlite3.connect(Path(self.folder.name) / "seen.sqlite3", isolation_level=None)
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536"):
+                self.spill.execute(f"PRAGMA {pragma}")
+            self.spill.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            self.spill.execute("BEGIN")
+        found = self.spill.execute(
+            "INSERT INTO seen VALUES (?, 1) ON CONFLICT (digest) DO UPDATE SET n = n + 1 RETURNING n",
+            (short - (1 << 63),),  # SQLite's integers are signed
+        ).fetchone()
+        return int(found[0])
+
+    def close(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
+
+
 def row_digest(received_at: datetime, sender: str, name_key: str, count: int) -> bytes:
     """Who sent what (the gift's name key), how many, when (UTC, as the file gives it): not the price or stream,
     which an export fills in, so re-importing our own export adds nothing. A gift logged by hand stores the
@@ -339,14 +387,26 @@ def iter_native_csv(
         raise ImportRejected([RowError(1, "header", "the file is empty")])
     index = _header_index(header, mapping)
     width = len(header)
+    # which identities this file has had and how often: the only state that grows with the file
+    occurrences = Occurrences()
+    try:
+        yield from _rows(reader, errors, index, width, occurrences, progress)
+    finally:
+        occurrences.close()
+
+
+def _rows(
+    reader: Any,
+    errors: ErrorLog,
+    index: dict[str, int | None],
+    width: int,
+    occurrences: Occurrences,
+    progress: Callable[[int], None] | None,
+) -> Iterator[CsvGiftRow]:
     at_i, sender_i, gift_i, count_i = (index[c] for c in REQUIRED)
     assert at_i is not None and sender_i is not None and gift_i is not None and count_i is not None
     coins_i, stream_i = index["coins_each"], index["stream"]
-
-    # Which identities this file has had, as 64-bit ints (~70 bytes a row, not ~200 for the hex text), and
-    # how often, for the few that repeat: the only state that grows with the file.
-    seen: set[int] = set()
-    repeats: dict[int, int] = {}
+    seen, count_of = occurrences.seen, occurrences.number
     folded: dict[str, str] = {}
     gift_keys: dict[str, str] = {}
     while True:
@@ -387,9 +447,9 @@ def iter_native_csv(
             key = gift_keys[gift] = gift_key(gift)
         digest = row_digest(received_at, sender, key, count)
         short = int.from_bytes(digest[:8])
-        if short in seen:
-            number = repeats[short] = repeats.get(short, 1) + 1
-        else:
+        if short in seen or len(seen) >= occurrences.in_memory:
+            number = count_of(short)
+        else:  # the usual case, inline: a million rows go through here
             seen.add(short)
             number = 1
         yield CsvGiftRow(line, received_at, sender, gift, coins, count, stream, row_key(digest, number))

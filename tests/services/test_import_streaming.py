@@ -14,7 +14,8 @@ import pytest
 from sqlmodel import func, select
 
 from companion.domain.errors import ImportRejected
-from companion.integrations.native_csv import COLUMNS, MAX_ERRORS
+from companion.integrations import native_csv
+from companion.integrations.native_csv import COLUMNS, MAX_ERRORS, Occurrences, parse_native_csv
 from companion.services import Services
 from companion.services.importing import CHUNK, ImportCancelled
 from companion.store.tables import GiftEventRow, StreamRow
@@ -168,3 +169,20 @@ def test_the_cli_refuses_broken_utf16_with_exit_2(
     path.write_bytes(data)
     code, out, err = cli(capsys, tmp_path / "data", "gifts", "import", str(path))
     assert code == 2 and out == "" and "line 1, file: is not valid UTF-16 text" in err
+
+
+def test_identities_past_the_memory_limit_are_counted_on_disk_alike(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [row(n % 7) for n in range(40)] + [row(n) for n in range(40)]  # identities again and again
+    text = HEADER + "\n" + "\n".join(rows) + "\n"
+    in_memory = [r.key for r in parse_native_csv(text.splitlines())]
+    monkeypatch.setattr(native_csv, "IDENTITIES_IN_MEMORY", 3)
+    made: list[Occurrences] = []
+    monkeypatch.setattr(native_csv, "Occurrences", lambda: made.append(Occurrences()) or made[-1])
+    assert [r.key for r in parse_native_csv(text.splitlines())] == in_memory
+    assert len(set(in_memory)) == len(in_memory) and len(made[0].seen) == 3  # the other 37 went to disk
+    assert made[0].spill is None and made[0].folder is None  # counted on disk, and that file removed
+    path = write(tmp_path / "g.csv", rows)
+    assert services.gifts.import_csv(path).added == 80
+    assert services.gifts.import_csv(path).added == 0
