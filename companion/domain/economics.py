@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from companion.domain.errors import ValidationError
 from companion.domain.money import quantize
@@ -98,3 +98,15 @@ class GiftTotals:
 
     def cash(self, share_bps: int, currency: str = "USD") -> Decimal:
         return cash_for_diamonds(self.diamonds, share_bps, currency)
+
+
+#: Below this much live time a rate per hour is left out: 30,000 diamonds in a 4-minute test stream would read as
+#: "450,000 per live hour", which says nothing about the creator's streams.
+MIN_RATED_LIVE_SECONDS = 15 * 60
+
+
+def diamonds_per_live_hour(diamonds: int, live_seconds: int) -> int | None:
+    """Whole diamonds per live hour, rounded half-even; None under `MIN_RATED_LIVE_SECONDS` of live time."""
+    if live_seconds < MIN_RATED_LIVE_SECONDS:
+        return None
+    return int((Decimal(diamonds) * 3600 / live_seconds).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))

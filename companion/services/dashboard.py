@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from sqlmodel import Session
 
 from companion.domain.currency import BASE_CURRENCY, convert_from_usd, rate_on
-from companion.domain.economics import cash_for_diamonds, share_percent_text
+from companion.domain.economics import cash_for_diamonds, diamonds_per_live_hour, share_percent_text
 from companion.domain.models import Profile
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
 from companion.store.db import Database
@@ -67,11 +67,8 @@ class PeriodFigures:
 
     @property
     def diamonds_per_live_hour(self) -> int | None:
-        """Whole diamonds per hour live, rounded half-even; None when there was no live time."""
-        if self.live_seconds <= 0:
-            return None
-        rate = Decimal(self.diamonds) * 3600 / Decimal(self.live_seconds)
-        return int(rate.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        """Whole diamonds per hour live, rounded half-even; None with too little live time to say."""
+        return diamonds_per_live_hour(self.diamonds, self.live_seconds)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from companion.domain.catalog import clean_gift_name
-from companion.domain.economics import GiftTotals
+from companion.domain.economics import GiftTotals, diamonds_per_live_hour
 from companion.domain.errors import StateError, ValidationError
 from companion.domain.models import Stream
 from companion.domain.text import MAX_TITLE, clean_text
@@ -32,7 +32,7 @@ class StreamOverview:
     totals: GiftTotals
     cash: Decimal = Decimal(0)
     currency: str = "USD"
-    per_hour: int | None = None  # None for a stream shorter than a minute
+    per_hour: int | None = None  # None for a stream shorter than MIN_RATED_LIVE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,8 @@ class StreamEdit:
 
 
 def diamonds_per_hour(diamonds: int, duration: timedelta) -> int | None:
-    """Diamonds per live hour, rounded half-even to a whole diamond; None under a minute (it would mislead)."""
-    seconds = int(duration.total_seconds())
-    if seconds < 60:
-        return None
-    return int((Decimal(diamonds) * 3600 / seconds).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    """Diamonds per live hour, rounded half-even to a whole diamond; None for a short stream (it would mislead)."""
+    return diamonds_per_live_hour(diamonds, int(duration.total_seconds()))
 
 
 def _audience(value: int | None, field: str) -> int | None:

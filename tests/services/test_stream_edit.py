@@ -125,7 +125,7 @@ def test_overview_has_cash_and_diamonds_per_live_hour(services: Services, clock:
     overview = services.streams.overview()[0]
     assert overview.per_hour == 6
     assert str(overview.cash) == "0.02"  # 3 × $0.005 = 0.015 → 0.02 half-even
-    assert diamonds_per_hour(100, timedelta(seconds=59)) is None
+    assert diamonds_per_hour(100, timedelta(minutes=14, seconds=59)) is None  # too short to say
     assert diamonds_per_hour(5, timedelta(hours=2)) == 2  # 2.5 → 2, half-even
 
 

@@ -66,7 +66,7 @@ class PeriodCard(QFrame):
         self.cash.setText(f"diamonds · {money(figures.cash, currency)}")
         self.live.setText(f"{hours_text(figures.live_seconds)} live")
         rate = figures.diamonds_per_live_hour
-        self.rate.setText(f"{whole(rate)} per live hour" if rate is not None else "no live time")
+        self.rate.setText(f"{whole(rate)} per live hour" if rate is not None else "not enough live time")
 
 
 def _panel(*widgets: QWidget) -> QFrame:
