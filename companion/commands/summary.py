@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from companion.commands.common import EXIT_OK
@@ -39,8 +40,8 @@ def _summary(args: argparse.Namespace, services: Services, out: TextIO, err: Tex
     else:
         period = f"{args.first or 'the beginning'} to {args.last or 'today'}"
         print(
-            f"{period}: {data['gifts']} gifts ({data['items']} items), {data['diamonds']:,} diamonds"
-            f" = {data['cash']} {data['currency']} at {data['share_percent']} %",
+            f"{period}: {data['gifts']:,} gifts ({data['items']:,} items), {data['diamonds']:,} diamonds"
+            f" = {Decimal(data['cash']):,} {data['currency']} at {data['share_percent']} %",
             file=out,
         )
     return EXIT_OK

@@ -76,4 +76,7 @@ def local_day(moment: datetime) -> str:
 
 
 def local_short(moment: datetime) -> str:
-    return _local(moment).strftime("%d %b, %H:%M")
+    """"26 Nov, 01:56" this year; "27 Nov 2025, 21:00" for another year (the year would otherwise be lost)."""
+    local = _local(moment)
+    this_year = _local(datetime.now(local.tzinfo)).year
+    return local.strftime("%d %b, %H:%M" if local.year == this_year else "%d %b %Y, %H:%M")

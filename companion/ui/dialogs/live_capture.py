@@ -6,6 +6,7 @@ window only shows status, and stores quiet streaks every few seconds through `ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -89,7 +90,10 @@ class LiveCaptureDialog(QDialog):
         self.log_label.setObjectName("muted")
         self.log_label.setWordWrap(True)
         self.install_label = QLabel(
-            "Live capture needs the optional TikTokLive package, which is not installed. Install it with:"
+            "Live capture needs the optional TikTokLive package, which the installed app does not include. "
+            "It works when the app is run from its source with that package. Everything else works without it."
+            if getattr(sys, "frozen", False)
+            else "Live capture needs the optional TikTokLive package, which is not installed. Install it with:"
             f"<pre>{live_capture.INSTALL_HINT}</pre>Everything else in the app works without it."
         )
         self.install_label.setWordWrap(True)

@@ -85,7 +85,10 @@ class SettingsPage(QWidget):
         profile_buttons.addWidget(self.save_button)
         profile_buttons.addWidget(self.new_button)
         profile_buttons.addStretch(1)
-        currency_note = QLabel("Cash is converted from US dollars with the newest exchange rate you entered.")
+        currency_note = QLabel(
+            "Cash is converted from US dollars at the newest exchange rate noted under Payouts → Settings… → Currency."
+        )
+        currency_note.setWordWrap(True)
         currency_note.setObjectName("muted")
 
         self.backup_table = QTableWidget(0, 3)
