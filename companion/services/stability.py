@@ -21,6 +21,7 @@ CONCENTRATION_DAYS = 90
 JUMP_FACTOR = 5
 JUMP_MIN_DIAMONDS = 5_000
 JUMP_MIN_HISTORY_WEEKS = 3
+JUMPS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ class Stability:
         """The gentle flag: who jumped, then one kind suggestion (not repeated per gifter)."""
         if not self.jumps:
             return ""
-        lines = "\n".join(f"• {jump.words}" for jump in self.jumps)
+        shown = self.jumps[:JUMPS_SHOWN]  # the biggest few: a gentle note, not a list to police
+        lines = "\n".join(f"• {jump.words}" for jump in shown)
+        if len(self.jumps) > len(shown):
+            lines += f"\n• and {len(self.jumps) - len(shown)} more gifters above their usual this week"
         return (
             f"{lines}\nBig gifts are welcome. If this seems out of character for someone, a kind word that nobody "
             "needs to spend beyond their means goes a long way."
@@ -108,6 +112,8 @@ def describe_concentration(senders: list[tuple[str, int]], days: int) -> Concent
         note = "one person carries most of your income; a change in their habits would be felt"
     elif p5 >= 60:
         note = "a handful of regulars carry most of your income"
+    elif p5 >= 30:
+        note = "a few regulars give a large part of it, and the rest comes from many gifters"
     else:
         note = "your income is spread over many gifters"
     words = f"In the last {days} days {top1[0]} gave {p1} % of your diamonds and your top 5 gifters {p5} %: {note}."

@@ -57,3 +57,21 @@ def test_overview_from_the_database(services: Services) -> None:
     assert found.week_to_week.weeks[-1][0] == date(2026, 11, 9)  # the last complete week
     assert [j.sender for j in found.jumps] == ["whale"]
     assert found.concentration.top1 is not None
+
+
+def test_a_top_five_of_forty_percent_is_not_called_spread_out() -> None:
+    senders = [("luna", 150), ("mike", 100), ("a", 60), ("b", 50), ("c", 50), *[(f"fan{i}", 10) for i in range(59)]]
+    found = describe_concentration(senders, 90)
+    assert found.top5_percent == 41
+    assert "a few regulars give a large part" in found.words and "spread over many" not in found.words
+
+
+def test_the_jump_note_names_the_biggest_three_and_counts_the_rest() -> None:
+    from companion.services.stability import Stability
+
+    windows = [(f"fan{n}", i, 1000) for n in range(5) for i in (2, 5, 8, 11)]
+    windows += [(f"fan{n}", 12, 8000 + n) for n in range(5)]
+    jumps = find_jumps(windows, 12)
+    assert len(jumps) == 5
+    words = Stability(describe_weeks(_weeks([1, 2])), describe_concentration([], 90), jumps).jumps_words
+    assert words.count("•") == 4 and "and 2 more gifters" in words and "fan4 sent" in words and "fan0 sent" not in words
