@@ -39,7 +39,8 @@ def test_dashboard_is_the_first_page_with_an_empty_state(fresh: MainWindow) -> N
     assert page.empty.isVisible() and not page.charts_box.isVisible()
     assert page.charts == {}  # QtCharts widgets are made only when there is something to draw
     assert page.cards["all"].diamonds.text() == "0"
-    assert page.cards["all"].live.text() == "0 h 00 min live" and page.cards["all"].rate.text() == "not enough live time"
+    assert page.cards["all"].live.text() == "0 h 00 min live"
+    assert page.cards["all"].rate.text() == "not enough live time"
 
 
 def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_services: Services) -> None:
