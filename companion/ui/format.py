@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from PySide6.QtCore import QLocale
 
 from companion.domain.currency import convert_from_usd
+from companion.domain.economics import share_percent_text
 from companion.domain.money import minor_units
 from companion.domain.timeutil import to_local, zone
 
@@ -80,3 +82,18 @@ def local_short(moment: datetime) -> str:
     local = _local(moment)
     this_year = _local(datetime.now(local.tzinfo)).year
     return local.strftime("%d %b, %H:%M" if local.year == this_year else "%d %b %Y, %H:%M")
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 withdrawal", "44 withdrawals" (grouped digits)."""
+    return f"{whole(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def percent(share_bps: int) -> str:
+    """"48 %" with a no-break space, so a wrapped line never leaves the % alone (screen text only, not the CLI)."""
+    return f"{share_percent_text(share_bps)}\u00a0%"
+
+
+def keep_percent(text: str) -> str:
+    """Join "38 %" in text from the data (scheme notes) with a no-break space."""
+    return re.sub(r"(\d) %", "\\1\u00a0%", text)

@@ -94,3 +94,16 @@ def test_first_and_last_seen_are_days_in_the_profiles_time_zone(monkeypatch: pyt
         set_display_zone("")
         monkeypatch.undo()
         time.tzset()
+
+
+def test_smallest_window_keeps_list_and_detail_apart(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _two_streams(gui_services)
+    window.resize(900, 560)
+    page = _page(qtbot, window)
+    splitter = page.splitter
+    qtbot.waitUntil(lambda: splitter.width() < 700, timeout=3000)
+    panes = [splitter.widget(i) for i in range(2)]
+    assert sum(p.minimumSizeHint().width() for p in panes) + splitter.handleWidth() <= splitter.width()
+    for pane, size in zip(panes, splitter.sizes(), strict=True):
+        assert size >= max(pane.minimumSizeHint().width(), pane.minimumWidth())
+    assert panes[0].geometry().right() < panes[1].geometry().left()  # the list no longer covers the detail

@@ -127,3 +127,30 @@ def test_a_gift_logged_elsewhere_shows_when_the_page_is_shown_again(
     wait_idle(qtbot, window)
     assert page.model.rowCount() == 6
     assert page.model.index(0, SENDER).data() == "zed"
+
+
+def test_smallest_window_wraps_the_filters_and_hides_dates_unless_custom(
+    qtbot: QtBot, window: MainWindow, gui_services: Services, tmp_path: Path
+) -> None:
+    _import(gui_services, tmp_path, 30)
+    window.resize(900, 560)
+    page = _page(qtbot, window)
+    qtbot.waitUntil(lambda: page.width() < page.NARROW, timeout=3000)
+    assert not page.from_edit.isVisible() and not page.to_edit.isVisible()  # "All time": no greyed range
+    page.period_combo.setCurrentText("Custom range")
+    wait_idle(qtbot, window)
+    assert page.from_edit.isVisible() and page.from_edit.isEnabled()
+    for widget in page._filter_widgets:
+        assert widget.width() >= widget.minimumSizeHint().width(), widget
+        assert widget.mapTo(page, widget.rect().topRight()).x() <= page.width(), widget
+    assert page.filters.rowCount() == 2
+
+
+def test_newest_first_draws_a_down_arrow(qtbot: QtBot, window: MainWindow, gui_services: Services,
+                                         tmp_path: Path) -> None:  # fmt: skip
+    _import(gui_services, tmp_path, 30)
+    page = _page(qtbot, window)
+    header = page.view.horizontalHeader()
+    assert page.selection is not None and page.selection.filter.descending
+    # QHeaderView draws AscendingOrder as ▼ (QStyleOptionHeader.SortDown): newest first must show ▼
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder

@@ -9,6 +9,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from companion.credentials.keyring_store import KeyringCredentialStore
@@ -220,3 +221,27 @@ def test_leaving_the_page_hides_what_was_revealed(qtbot: QtBot, page: MethodsPag
     qtbot.waitUntil(lambda: shown_text(page) == EMAIL, timeout=3000)
     page.hide()  # what switching to another page does to this one
     assert shown_text(page) == MASK * 8 and not page.revealed
+
+
+def test_a_method_whose_secrets_are_gone_says_so_and_cannot_be_copied(qtbot: QtBot, gui_services: Services) -> None:
+    store = InMemoryCredentialStore()
+    services = with_store(gui_services, store)
+    services.methods.add("paypal", "PayPal main", {"email": EMAIL})
+    store.entries.clear()  # the keyring lost the secrets; the row is still there
+    tasks = TaskRunner(on_error=lambda exc: pytest.fail(repr(exc)))
+    page = MethodsPage(services, tasks)
+    qtbot.addWidget(page)
+    page.show()
+    page.on_shown()
+    qtbot.waitUntil(lambda: page.orphan_banner.isVisible(), timeout=3000)
+    assert "lost its secrets" in page.orphan_label.text()
+    assert [label.text() for label in page.value_labels.values()] == ["secrets missing from the keyring"]
+    assert not any(button.isEnabled() for button in page.copy_buttons.values())
+    assert not page.reveal_button.isEnabled()
+    assert page.edit_button.isEnabled()  # to type them again
+    tasks.shutdown()
+
+
+def test_the_idle_lock_choice_has_a_label(page: MethodsPage) -> None:
+    labels = [label for label in page.findChildren(QLabel) if label.buddy() is page.lock_box]
+    assert [label.text().replace("&", "") for label in labels] == ["Idle lock"]

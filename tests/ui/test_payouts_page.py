@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from companion.services import Services
@@ -122,7 +122,7 @@ def test_settings_dialog_changes_the_level_everywhere(qtbot: QtBot, window: Main
     wait_idle(qtbot, window)
     assert not dialog.isVisible()
     assert gui_services.economics.share_bps() == 5300
-    assert page.level_card.value_label.text() == "53 %"
+    assert page.level_card.value_label.text() == "53\u00a0%"
     assert page.what_if_model.rowCount() == 7
     assert page.balance_card.value_label.text() == "US$53.00"
 
@@ -179,7 +179,7 @@ def test_custom_levels_are_edited_in_the_dialog(qtbot: QtBot, window: MainWindow
     wait_idle(qtbot, window)
     assert not dialog.isVisible()
     assert gui_services.economics.current_level().name == "Agency gold"  # type: ignore[union-attr]
-    assert page.level_card.value_label.text() == "55 %"
+    assert page.level_card.value_label.text() == "55\u00a0%"
 
 
 def test_a_new_creator_sees_what_the_page_will_show(qtbot: QtBot, window: MainWindow) -> None:
@@ -188,3 +188,27 @@ def test_a_new_creator_sees_what_the_page_will_show(qtbot: QtBot, window: MainWi
     assert "No gifts yet" in page.chart_placeholder.text() and page.chart_placeholder.isVisibleTo(page)
     assert page.end_card.value_label.text() == "–"
     assert "no full day" in page.end_card.caption_label.text()
+
+
+def test_smallest_window_fits_the_page_width(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services)
+    window.resize(900, 560)  # MainWindow's minimum size
+    page = _page(qtbot, window)
+    qtbot.waitUntil(lambda: page.width() < page.NARROW, timeout=3000)
+    scroll = page.findChild(QScrollArea)
+    viewport = scroll.viewport()
+    assert scroll.widget().minimumSizeHint().width() <= viewport.width()  # nothing pushed past the right edge
+    for button in (page.settings_button, page.record_button):
+        right = button.mapTo(viewport, button.rect().topRight()).x()
+        assert 0 < right <= viewport.width()
+        assert button.width() >= button.minimumSizeHint().width()
+    level_card = page.level_card
+    assert level_card.mapTo(viewport, level_card.rect().topRight()).x() <= viewport.width()
+
+
+def test_level_table_and_card_wording(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    _seed(gui_services, days=3)
+    page = _page(qtbot, window)
+    yours = page.what_if_model.data(page.what_if_model.index(0, 0))
+    assert yours.endswith(" (yours)") and "  " not in yours
+    assert page.level_card.value_label.text().endswith("\u00a0%")  # never "50" on one line and "%" on the next

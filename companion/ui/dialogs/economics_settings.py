@@ -34,6 +34,7 @@ from companion.domain.errors import ValidationError
 from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level
 from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
 from companion.services.economics import EconomicsState
+from companion.ui.format import keep_percent, percent
 
 
 def _cents(text: str, field: str) -> int:
@@ -179,11 +180,11 @@ class EconomicsDialog(QDialog):
             scheme = next(s for s in self.state.schemes if s.key == key)
             levels, note = list(scheme.levels), scheme.note
         for level in levels:
-            self.level_combo.addItem(f"{level.name} — {share_percent_text(level.share_bps)} %", level.name)
+            self.level_combo.addItem(f"{level.name} — {percent(level.share_bps)}", level.name)
         index = self.level_combo.findData(keep)
         self.level_combo.setCurrentIndex(index if index >= 0 else 0)
         self.level_combo.blockSignals(False)
-        self.scheme_note.setText(note)
+        self.scheme_note.setText(keep_percent(note))
         self.custom_box.setVisible(key == CUSTOM_SCHEME_KEY)
 
     # ---- withdrawals ------------------------------------------------------------------------------------

@@ -108,4 +108,10 @@ class LazyGiftModel(HeadedTableModel):
         )  # fmt: skip
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_requested.emit(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+        self.sort_requested.emit(SORT_KEYS[column], order == indicator_order(True))
+
+
+def indicator_order(descending: bool) -> Qt.SortOrder:
+    """The header order that draws the arrow people expect: ▼ for largest / newest first, ▲ for smallest first.
+    QHeaderView hands the style SortUp (▲) for DescendingOrder, so the two are swapped here."""
+    return Qt.SortOrder.AscendingOrder if descending else Qt.SortOrder.DescendingOrder

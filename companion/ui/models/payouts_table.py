@@ -7,11 +7,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from companion.domain.economics import share_percent_text
 from companion.domain.money import from_minor
 from companion.domain.withdrawals import Payout, PlannedWithdrawal
 from companion.services.projections import WhatIfRow
-from companion.ui.format import local_short, money, whole
+from companion.ui.format import local_short, money, percent, whole
 from companion.ui.models.base import RecordTableModel
 
 REQUESTED, STATUS, AMOUNT, FEE, NET, DIAMONDS, METHOD, PAID, NOTES = range(9)
@@ -68,9 +67,9 @@ class WhatIfTableModel(RecordTableModel[WhatIfRow]):
 
     def display(self, row: WhatIfRow, column: int) -> str:
         if column == LEVEL:
-            return f"{row.level.name}  (yours)" if row.current else row.level.name
+            return f"{row.level.name} (yours)" if row.current else row.level.name
         if column == SHARE:
-            return f"{share_percent_text(row.level.share_bps)} %"
+            return percent(row.level.share_bps)
         if column == THIS_MONTH:
             return money(row.this_month, self.currency)
         if column == LAST_MONTH:

@@ -65,6 +65,7 @@ class GifterStreamsModel(RecordTableModel[GifterStreamRow]):
 
 class GiftersPage(QWidget):
     LIMIT = 1000  # shown at once; the search finds the rest
+    LIST_MIN_WIDTH = 280
 
     def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +106,7 @@ class GiftersPage(QWidget):
         cards = QHBoxLayout()
         cards.setSpacing(12)
         for card in (self.diamonds_card, self.streams_card, self.top_card):
+            card.caption_label.setWordWrap(True)  # "times top gifter" wraps rather than widen the detail pane
             cards.addWidget(card)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
@@ -128,7 +130,8 @@ class GiftersPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([560, 520])
-        self.gifters_view.setMinimumWidth(480)
+        # both panes fit side by side in the smallest window (900 × 560): the list scrolls sideways if it must
+        self.gifters_view.setMinimumWidth(self.LIST_MIN_WIDTH)
         self.gifters_view.horizontalHeader().setMinimumSectionSize(60)
         self.splitter.setChildrenCollapsible(False)
         self.stack = QStackedWidget()

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
     QDateEdit,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,12 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.domain.economics import share_percent_text
 from companion.domain.models import Stream
 from companion.services import Services
 from companion.services.history import NO_STREAM, GiftFilter, GiftSelection
-from companion.ui.format import cash, local_short, whole
-from companion.ui.models.lazy_gifts import COUNT, GIFT, SENDER, SORT_KEYS, STREAM, TIME, LazyGiftModel
+from companion.ui.format import cash, local_short, percent, whole
+from companion.ui.models.lazy_gifts import (
+    COUNT,
+    GIFT,
+    SENDER,
+    SORT_KEYS,
+    STREAM,
+    TIME,
+    LazyGiftModel,
+    indicator_order,
+)
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.stat_card import StatCard
@@ -89,7 +99,6 @@ class GiftsPage(QWidget):
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
         self.stream_combo = QComboBox()
         self.stream_combo.setAccessibleName("Stream")
         self.stream_combo.setMinimumWidth(200)
@@ -108,12 +117,14 @@ class GiftsPage(QWidget):
         self.gift_combo.setMinimumWidth(150)
         self.gift_combo.addItem("All gifts", None)
         self.clear_button = QPushButton("Clear filters")
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        for widget in (self.period_combo, self.from_edit, QLabel("to"), self.to_edit, self.stream_combo,
-                       self.sender_edit, self.gift_combo, self.clear_button):  # fmt: skip
-            filters.addWidget(widget)
-        filters.addStretch(1)
+        self.to_label = QLabel("to")
+        self.filters = QGridLayout()
+        self.filters.setHorizontalSpacing(8)
+        self._filter_widgets = (self.period_combo, self.from_edit, self.to_label, self.to_edit, self.stream_combo,
+                                self.sender_edit, self.gift_combo, self.clear_button)  # fmt: skip
+        self._filter_columns = 0
+        self._arrange_filters(len(self._filter_widgets))
+        self._show_dates(False)
 
         self.gifts_card = StatCard("gifts")
         self.diamonds_card = StatCard("diamonds")
@@ -140,7 +151,7 @@ class GiftsPage(QWidget):
         header.setStretchLastSection(True)
         for column, width in _COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
-        header.setSortIndicator(TIME, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(TIME, indicator_order(True))
         self.view.setSortingEnabled(True)
         self.empty_label = empty_state()
         self.stack = QStackedWidget()
@@ -151,7 +162,7 @@ class GiftsPage(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(14)
         layout.addLayout(heading)
-        layout.addLayout(filters)
+        layout.addLayout(self.filters)
         layout.addLayout(cards)
         layout.addWidget(self.stack, 1)
 
@@ -165,6 +176,32 @@ class GiftsPage(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         self.model.sort_requested.connect(self._sort_requested)
         self._last_sender = ""
+
+    #: Below this page width the filters take two rows (period and dates, then stream, sender and gift), so
+    #: none is cut off in the smallest window (900 × 560).
+    NARROW = 1000
+
+    def _arrange_filters(self, columns: int) -> None:
+        if columns == self._filter_columns:
+            return
+        self._filter_columns = columns
+        for widget in self._filter_widgets:
+            self.filters.removeWidget(widget)
+        for column in range(len(self._filter_widgets) + 1):
+            self.filters.setColumnStretch(column, 0)
+        for index, widget in enumerate(self._filter_widgets):
+            self.filters.addWidget(widget, index // columns, index % columns)
+        self.filters.setColumnStretch(columns, 1)  # the filters keep to the left
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange_filters(len(self._filter_widgets) if event.size().width() >= self.NARROW else 4)
+        super().resizeEvent(event)
+
+    def _show_dates(self, custom: bool) -> None:
+        """The date range is only shown for "Custom range": a greyed range under "All time" read as a filter."""
+        for widget in (self.from_edit, self.to_label, self.to_edit):
+            widget.setEnabled(custom)
+            widget.setVisible(custom)
 
     # ---- page protocol -------------------------------------------------------------------------------------
 
@@ -224,9 +261,7 @@ class GiftsPage(QWidget):
 
     @Slot()
     def _period_changed(self) -> None:
-        custom = self.period_combo.currentText() == "Custom range"
-        self.from_edit.setEnabled(custom)
-        self.to_edit.setEnabled(custom)
+        self._show_dates(self.period_combo.currentText() == "Custom range")
         self.apply_filter()
 
     @Slot()
@@ -292,15 +327,14 @@ class GiftsPage(QWidget):
         self.selection = selection
         self.model.set_ids(selection.ids, self._titles)
         column = SORT_KEYS.index(selection.filter.sort)
-        order = Qt.SortOrder.DescendingOrder if selection.filter.descending else Qt.SortOrder.AscendingOrder
         header = self.view.horizontalHeader()
         header.blockSignals(True)
-        header.setSortIndicator(column, order)
+        header.setSortIndicator(column, indicator_order(selection.filter.descending))
         header.blockSignals(False)
         totals = selection.totals
         self.diamonds_card.set_value(whole(totals.diamonds))
         self.cash_card.set_value(
-            cash(selection.cash, selection.currency), f"cash at {share_percent_text(selection.share_bps)} % share"
+            cash(selection.cash, selection.currency), f"cash at {percent(selection.share_bps)} share"
         )
         self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
         count = len(selection.ids)

@@ -34,6 +34,7 @@ from companion.ui.widgets.keyring_status import KeyringStatus
 from companion.ui.widgets.tables import record_table
 
 REVEAL_MS = 60_000
+LOST = "secrets missing from the keyring"
 LOCK_CHOICES = (0, 1, 5, 15, 30)
 _IDLE_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 
@@ -94,6 +95,9 @@ class MethodsPage(QWidget):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
+        lock_label = QLabel("&Idle lock")
+        lock_label.setBuddy(self.lock_box)
+        header.addWidget(lock_label)
         header.addWidget(self.lock_box)
         header.addWidget(self.add_button)
 
@@ -251,6 +255,24 @@ class MethodsPage(QWidget):
             self.fields_grid.addWidget(value, row_number, 1)
             self.fields_grid.addWidget(copy, row_number, 2)
             self.value_labels[name], self.copy_buttons[name] = value, copy
+        self._mark_lost(method)
+
+    def _lost(self, method: PaymentMethod | None) -> bool:
+        """Whether the leftovers check found this method's secrets gone from the keyring."""
+        return method is not None and self.orphans is not None and any(m.id == method.id for m in self.orphans.rows)
+
+    def _mark_lost(self, method: PaymentMethod) -> None:
+        lost = self._lost(method)
+        for label in self.value_labels.values():
+            label.setText(LOST if lost else MASK * 8)
+        for button in self.copy_buttons.values():
+            button.setEnabled(not lost)
+        self.reveal_button.setEnabled(not lost)
+        if lost:
+            self.note.setText(
+                "This method's details are gone from the keyring: Edit… to type them again, or remove it."
+            )
+            return
         self.note.setText(
             f"Revealed details hide again after {self._human(self.hide_timer.interval())}; copied ones are "
             f"cleared from the clipboard after {self._human(self.clipboard.clear_after_ms)}."
@@ -274,6 +296,8 @@ class MethodsPage(QWidget):
         self.orphans = found
         self.orphan_banner.setVisible(bool(found))
         self.orphan_label.setText(f"Found leftovers: {found.describe()}.")
+        if self.selected is not None:
+            self._mark_lost(self.selected)
 
     # ---- reveal and copy -----------------------------------------------------------------------------------
 
@@ -306,7 +330,7 @@ class MethodsPage(QWidget):
     def hide_secrets(self) -> None:
         self.hide_timer.stop()
         for label in self.value_labels.values():
-            label.setText(MASK * 8)
+            label.setText(LOST if self._lost(self.selected) else MASK * 8)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.revealed = False
         self.reveal_button.setText("Reveal…")

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -21,14 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.domain.economics import share_percent_text
 from companion.domain.errors import CompanionError
 from companion.domain.schemes import Level, Scheme
 from companion.domain.withdrawals import METHOD_KINDS, Payout, WithdrawalPlan
 from companion.services import Services
 from companion.services.payouts import Balance, GoalProgress, PaymentMethodChoice, Reconciliation
 from companion.services.projections import MonthView, WhatIf
-from companion.ui.format import local_short, money, whole
+from companion.ui.format import local_short, money, percent, plural, whole
 from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
 from companion.ui.pages.stale import ReloadsWhenStale
 from companion.ui.tasks import TaskRunner
@@ -89,13 +89,11 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         self.month_card = StatCard("earned this month so far")
         self.end_card = StatCard("likely month end")
         self.level_card = StatCard("your level")
-        cards = QHBoxLayout()
-        cards.setSpacing(12)
+        self.cards = QGridLayout()
+        self.cards.setSpacing(12)
         for card in (self.balance_card, self.month_card, self.end_card, self.level_card):
             card.caption_label.setWordWrap(True)
             card.caption_label.setTextFormat(Qt.TextFormat.PlainText)  # level names are typed by the user
-            cards.addWidget(card, 1)
-        cards.setStretch(2, 2)  # the month end is a range: give it room
         self.lumpy_label = muted(LUMPY)
 
         chart_frame, self.chart_layout = card_frame("This month: so far and where it will probably end")
@@ -167,21 +165,17 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
 
         content = QWidget()
         content.setObjectName("page")
-        grid = QGridLayout(content)
+        self.grid = grid = QGridLayout(content)
         grid.setContentsMargins(24, 20, 24, 20)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(14)
         grid.addLayout(header, 0, 0, 1, 2)
-        grid.addLayout(cards, 1, 0, 1, 2)
+        grid.addLayout(self.cards, 1, 0, 1, 2)
         grid.addWidget(self.lumpy_label, 2, 0, 1, 2)
-        grid.addWidget(chart_frame, 3, 0)
-        grid.addWidget(goals_frame, 3, 1)
-        grid.addWidget(what_if_frame, 4, 0, 1, 2)
-        grid.addWidget(ledger_frame, 5, 0, 1, 2)
-        grid.addWidget(plan_frame, 6, 0)
-        grid.addWidget(check_frame, 6, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        self._pairs = ((chart_frame, goals_frame), (plan_frame, check_frame))
+        self._singles = (what_if_frame, ledger_frame)
+        self._wide: bool | None = None
+        self._arrange(wide=True)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -203,6 +197,37 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         self.check_edit.returnPressed.connect(self.compare_balance)
         self.ledger_view.selectionModel().selectionChanged.connect(lambda *_: self._ledger_buttons())
         self._ledger_buttons()
+
+    #: Below this page width the cards go two by two and the side-by-side cards one under the other, so nothing
+    #: is cut off in the smallest window (900 × 560).
+    NARROW = 1000
+
+    def _arrange(self, wide: bool) -> None:
+        if wide == self._wide:
+            return
+        self._wide = wide
+        grid = self.grid
+        columns = 4 if wide else 2
+        for index, card in enumerate((self.balance_card, self.month_card, self.end_card, self.level_card)):
+            self.cards.addWidget(card, index // columns, index % columns)
+        for column in range(4):  # the month end is a range: give it room
+            self.cards.setColumnStretch(column, (2 if column == 2 else 1) if wide else (1 if column < 2 else 0))
+        (chart, goals), (plan, check) = self._pairs
+        what_if, ledger = self._singles
+        if wide:
+            placed = ((chart, 3, 0, 1), (goals, 3, 1, 1), (what_if, 4, 0, 2), (ledger, 5, 0, 2), (plan, 6, 0, 1),
+                      (check, 6, 1, 1))  # fmt: skip
+        else:
+            placed = ((chart, 3, 0, 2), (goals, 4, 0, 2), (what_if, 5, 0, 2), (ledger, 6, 0, 2), (plan, 7, 0, 2),
+                      (check, 8, 0, 2))  # fmt: skip
+        for widget, row, column, span in placed:
+            grid.addWidget(widget, row, column, 1, span)
+        grid.setColumnStretch(0, 3 if wide else 1)
+        grid.setColumnStretch(1, 2 if wide else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(wide=event.size().width() >= self.NARROW)
+        super().resizeEvent(event)
 
     # ---- loading ----------------------------------------------------------------------------------------
 
@@ -241,7 +266,7 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
                 f"likely month end · middle {money(end.p50, cur)} · {snap.month.days_left} days left",
             )
         level_name = snap.level.name if snap.level else "custom share"
-        self.level_card.set_value(f"{share_percent_text(snap.month.share_bps)} %", f"your level · {level_name}")
+        self.level_card.set_value(percent(snap.month.share_bps), f"your level · {level_name}")
         scheme = snap.scheme.name if snap.scheme else "no reward scheme"
         note = f" · figures {snap.month.note}" if snap.month.note else ""
         self.level_label.setText(f"{scheme}{note}")
@@ -290,7 +315,8 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         parts = []
         if plan.steps:
             parts.append(
-                f"In total {usd(plan.gross_cents)} in {len(plan.steps)} withdrawal(s): fees {usd(plan.fee_cents)}, "
+                f"In total {usd(plan.gross_cents)} in {plural(len(plan.steps), 'withdrawal')}: "
+                f"fees {usd(plan.fee_cents)}, "
                 f"set aside {usd(plan.set_aside_cents)}, net {usd(plan.net_cents)}."
             )
         if plan.message:
