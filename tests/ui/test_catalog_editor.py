@@ -84,3 +84,13 @@ def test_the_file_menu_opens_the_catalog_editor(qtbot: QtBot, window: MainWindow
     wait_idle(qtbot, window)
     [dialog] = window.findChildren(CatalogEditor)
     assert dialog.isVisible() and dialog.model.rowCount() > 0
+
+
+def test_streak_is_centred_apart_from_the_right_aligned_coins(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = CatalogEditor(window.services, window.tasks, window)
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot, window)
+    model = dialog.model
+    align = Qt.ItemDataRole.TextAlignmentRole
+    assert model.index(0, 1).data(align) == int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert model.index(0, 2).data(align) == int(Qt.AlignmentFlag.AlignCenter)  # "9 yes" no longer touch

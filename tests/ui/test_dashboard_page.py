@@ -61,6 +61,7 @@ def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_service
     assert page.charts["daily"].chart().series()[0].barSets()[0].at(89) == 1500.0
     labels = page.charts["top"].chart().axes()[0].categories()
     assert labels == ["Rose  1,501"]
+    assert "diamonds" in page.top_title.text()  # the bars carry no unit of their own
     assert "Not enough weeks" in page.weeks_text.text()
     assert not page.jumps_text.isVisible()
     # another page changes the data: the dashboard reloads when shown again

@@ -3,6 +3,8 @@ already logged keep the price they had). Every call goes through `tasks.run`; no
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
@@ -31,6 +33,9 @@ from companion.ui.format import local_time, whole
 from companion.ui.models.base import RecordTableModel
 from companion.ui.tasks import TaskRunner
 
+STREAK = 2
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
 
 class CatalogModel(RecordTableModel[CatalogGift]):
     HEADERS = ("Gift", "Coins", "Streak", "Source")
@@ -44,6 +49,11 @@ class CatalogModel(RecordTableModel[CatalogGift]):
         if column == 2:
             return "yes" if record.streakable else "—"
         return "custom" if record.custom else "catalog"
+
+    def extra(self, record: CatalogGift, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == STREAK:
+            return CENTER  # "yes" / "—" centred, clear of the right-aligned coins beside it
+        return None
 
 
 class CatalogEditor(QDialog):

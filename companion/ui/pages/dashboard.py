@@ -104,7 +104,7 @@ class DashboardPage(QWidget, ReloadsWhenStale):
         self.empty.hide()
 
         self.daily_title = section_title("Diamonds per day, last 90 days")
-        self.top_title = section_title("Top gifts, last 90 days")
+        self.top_title = section_title("Top gifts by diamonds, last 90 days")
         self.heat_title = section_title("When gifts come in (last 12 months, your local time)")
         self.charts_box = QWidget()
         self.charts_grid = QGridLayout(self.charts_box)
