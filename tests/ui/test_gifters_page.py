@@ -107,3 +107,5 @@ def test_smallest_window_keeps_list_and_detail_apart(qtbot: QtBot, window: MainW
     for pane, size in zip(panes, splitter.sizes(), strict=True):
         assert size >= max(pane.minimumSizeHint().width(), pane.minimumWidth())
     assert panes[0].geometry().right() < panes[1].geometry().left()  # the list no longer covers the detail
+    header = page.gifters_view.horizontalHeader()  # the name column does not push the figures out of sight
+    assert header.sectionViewportPosition(1) + header.sectionSize(1) <= page.gifters_view.viewport().width()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -150,6 +151,20 @@ class GiftersPage(QWidget):
         self._search_timer.timeout.connect(self.refresh)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         self.gifters_view.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    #: Below this page width the tables cannot show every column: the name columns stop taking the spare width
+    #: (as a stretched column it would fill the visible part and push the figures out of sight).
+    NARROW = 1000
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        mode = (
+            QHeaderView.ResizeMode.ResizeToContents
+            if event.size().width() < self.NARROW
+            else QHeaderView.ResizeMode.Stretch
+        )
+        for view in (self.gifters_view, self.streams_view):
+            view.horizontalHeader().setSectionResizeMode(0, mode)
+        super().resizeEvent(event)
 
     def on_shown(self) -> None:
         self.refresh()
