@@ -345,6 +345,7 @@ def _stored(data: Path) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # about 20 million rows: longer than the default per-test limit
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a memory limit on a child process (POSIX)")
 def test_a_1gb_file_imports_or_is_refused_in_bounded_memory(gigabyte_csv: tuple[Path, int], tmp_path: Path) -> None:
     path, rows = gigabyte_csv

@@ -186,3 +186,12 @@ def test_identities_past_the_memory_limit_are_counted_on_disk_alike(
     path = write(tmp_path / "g.csv", rows)
     assert services.gifts.import_csv(path).added == 80
     assert services.gifts.import_csv(path).added == 0
+
+
+def test_the_import_page_cache_is_put_back_on_the_connection(services: Services, tmp_path: Path) -> None:
+    """Imports use a 128 MiB page cache; the pooled connection goes back with SQLite's default, kept or refused."""
+    services.gifts.import_csv(write(tmp_path / "ok.csv", [row(n) for n in range(3)]))
+    with pytest.raises(ImportRejected):
+        services.gifts.import_csv(write(tmp_path / "bad.csv", [row(1), "not,a,row"]))
+    with services.db.session(write=True) as s:
+        assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -2000
