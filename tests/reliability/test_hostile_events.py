@@ -6,8 +6,6 @@ few hundred generated logs; `-m slow` over 10,000 (make test PYTEST_ARGS='-m slo
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +16,9 @@ from hypothesis import strategies as st
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected
 from companion.integrations.events import parse_event_lines, read_event_log
-from companion.services import Services, build_services
-from companion.store.db import open_database
-from tests.conftest import CATALOG
+from companion.services import Services
 from tests.integrations.eventlog import gift_event, lines
+from tests.reliability.hostile import check_all_or_nothing, snapshot
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,38 +127,8 @@ def test_event_reader_survives_any_bytes(tmp_path_factory: pytest.TempPathFactor
 # ---- the import as a whole: all gifts or none -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    folder = tmp_path_factory.mktemp("hostile-events-db")
-    db = open_database(folder / "companion.sqlite3", folder / "backups")
-    yield build_services(db, CATALOG)
-    db.dispose()
-
-
-def _snapshot(services: Services) -> tuple[int, int, int, int]:
-    con = sqlite3.connect(services.db.path)
-    try:
-        gifts, items, diamonds = con.execute(
-            "SELECT count(*), coalesce(sum(count), 0), coalesce(sum(diamonds), 0) FROM gift_event"
-        ).fetchone()
-        streams = con.execute("SELECT count(*) FROM stream").fetchone()[0]
-        return int(gifts), int(items), int(diamonds), int(streams)
-    finally:
-        con.close()
-
-
 def _check_import(services: Services, path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
-    before = _snapshot(services)
-    try:
-        result = services.gifts.import_events(path)
-    except ImportRejected as exc:
-        assert exc.errors
-        assert _snapshot(services) == before, "a refused event-log import changed the database"
-        return
-    after = _snapshot(services)
-    assert after[0] - before[0] == result.added
-    assert after[3] - before[3] == result.streams_created
+    check_all_or_nothing(services, path, text, services.gifts.import_events)
 
 
 @FAST
@@ -180,7 +147,7 @@ def test_a_log_cut_off_mid_line_names_that_line_and_imports_nothing(services: Se
     with pytest.raises(ImportRejected) as refused:
         services.gifts.import_events(path)
     assert [(e.line, e.field) for e in refused.value.errors] == [(3, "line")]
-    assert _snapshot(services)[0] == 0
+    assert snapshot(services).gifts == 0
 
 
 @pytest.mark.slow

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected
 from companion.integrations.native_csv import COLUMNS, parse_native_csv_collecting, read_native_csv_collecting
-from companion.services import Services, build_services
-from companion.store.db import open_database
-from tests.conftest import CATALOG, ROOT
+from companion.services import Services
+from tests.conftest import ROOT
+from tests.reliability.hostile import check_all_or_nothing
 
 HEADER = ",".join(COLUMNS)
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,37 +119,8 @@ def test_csv_reader_survives_any_bytes(tmp_path_factory: pytest.TempPathFactory,
 # ---- the import as a whole: all rows or none -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    """One database for many generated imports (hypothesis runs each example inside one test call)."""
-    folder = tmp_path_factory.mktemp("hostile-db")
-    db = open_database(folder / "companion.sqlite3", folder / "backups")
-    yield build_services(db, CATALOG)
-    db.dispose()
-
-
-def _snapshot(services: Services) -> tuple[int, int, int]:
-    con = sqlite3.connect(services.db.path)
-    try:
-        gifts, diamonds = con.execute("SELECT count(*), coalesce(sum(diamonds), 0) FROM gift_event").fetchone()
-        streams = con.execute("SELECT count(*) FROM stream").fetchone()[0]
-        return int(gifts), int(diamonds), int(streams)
-    finally:
-        con.close()
-
-
 def _check_import(services: Services, path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
-    before = _snapshot(services)
-    try:
-        result = services.gifts.import_csv(path)
-    except ImportRejected as exc:
-        assert exc.errors, "a refusal names at least one problem"
-        assert _snapshot(services) == before, "a refused import changed the database"
-        return
-    after = _snapshot(services)
-    assert after[0] - before[0] == result.added
-    assert after[2] - before[2] == result.streams_created
+    check_all_or_nothing(services, path, text, services.gifts.import_csv)
 
 
 @FAST
