@@ -211,7 +211,10 @@ class MethodsPage(QWidget):
         self.tasks.run(self.services.methods.lock_minutes, self._set_lock_minutes)
 
     def data_changed(self) -> None:
-        self.refresh()
+        # Called after every gift logged on the Streams page too: reload only what is on screen (on_shown reloads
+        # the list whenever the page comes back into view).
+        if self.isVisible() and not self.locked:
+            self.refresh()
 
     def refresh(self) -> None:
         self.tasks.run(self.services.methods.list, self._show_methods)
