@@ -51,6 +51,15 @@ def page(qtbot: QtBot, gui_services: Services, store: InMemoryCredentialStore) -
     tasks.shutdown()
 
 
+def shown_page(qtbot: QtBot, services: Services) -> MethodsPage:
+    """A Payment methods page on its own task runner (failing the test on a worker error), shown and loading."""
+    page = MethodsPage(services, TaskRunner(on_error=lambda exc: pytest.fail(repr(exc))))
+    qtbot.addWidget(page)
+    page.show()
+    page.on_shown()
+    return page
+
+
 def shown_text(page: MethodsPage) -> str:
     return " ".join(label.text() for label in page.value_labels.values())
 
@@ -137,11 +146,7 @@ def test_leftovers_are_reported_and_cleaned(qtbot: QtBot, gui_services: Services
     store = InMemoryCredentialStore()
     services = with_store(gui_services, store)
     store.put(services.methods.keyring_service(), "mstray", {"email": "x@example.com"})
-    tasks = TaskRunner(on_error=lambda exc: pytest.fail(repr(exc)))
-    page = MethodsPage(services, tasks)
-    qtbot.addWidget(page)
-    page.show()
-    page.on_shown()
+    page = shown_page(qtbot, services)
     qtbot.waitUntil(lambda: page.orphan_banner.isVisible(), timeout=3000)
     assert "1 saved secret in the keyring without a payment method" in page.orphan_label.text()
     assert page.stack.currentIndex() == 1  # the empty state: no methods yet
@@ -149,16 +154,12 @@ def test_leftovers_are_reported_and_cleaned(qtbot: QtBot, gui_services: Services
     qtbot.mouseClick(page.clean_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.orphan_banner.isVisible(), timeout=3000)
     assert store.entries == {}
-    tasks.shutdown()
+    page.tasks.shutdown()
 
 
 def test_a_fail_keyring_is_shown_and_adding_is_refused_naming_it(qtbot: QtBot, gui_services: Services) -> None:
     services = with_store(gui_services, KeyringCredentialStore(fail.Keyring()))
-    tasks = TaskRunner(on_error=lambda exc: pytest.fail(repr(exc)))
-    page = MethodsPage(services, tasks)
-    qtbot.addWidget(page)
-    page.show()
-    page.on_shown()
+    page = shown_page(qtbot, services)
     qtbot.waitUntil(lambda: page.keyring_status.health is not None, timeout=3000)
     assert "No secure keyring" in page.keyring_status.title.text()
     assert "gnome-keyring" in page.keyring_status.detail.text()
@@ -170,7 +171,7 @@ def test_a_fail_keyring_is_shown_and_adding_is_refused_naming_it(qtbot: QtBot, g
     qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=3000)
     assert "keyring.backends.fail.Keyring" in dialog.error_label.text()
     assert services.methods.list() == []
-    tasks.shutdown()
+    page.tasks.shutdown()
 
 
 def test_the_page_is_in_the_navigation(qtbot: QtBot, window) -> None:  # type: ignore[no-untyped-def]
@@ -228,18 +229,14 @@ def test_a_method_whose_secrets_are_gone_says_so_and_cannot_be_copied(qtbot: QtB
     services = with_store(gui_services, store)
     services.methods.add("paypal", "PayPal main", {"email": EMAIL})
     store.entries.clear()  # the keyring lost the secrets; the row is still there
-    tasks = TaskRunner(on_error=lambda exc: pytest.fail(repr(exc)))
-    page = MethodsPage(services, tasks)
-    qtbot.addWidget(page)
-    page.show()
-    page.on_shown()
+    page = shown_page(qtbot, services)
     qtbot.waitUntil(lambda: page.orphan_banner.isVisible(), timeout=3000)
     assert "lost its secrets" in page.orphan_label.text()
     assert [label.text() for label in page.value_labels.values()] == ["secrets missing from the keyring"]
     assert not any(button.isEnabled() for button in page.copy_buttons.values())
     assert not page.reveal_button.isEnabled()
     assert page.edit_button.isEnabled()  # to type them again
-    tasks.shutdown()
+    page.tasks.shutdown()
 
 
 def test_the_idle_lock_choice_has_a_label(page: MethodsPage) -> None:
