@@ -69,3 +69,28 @@ def rate_on(rates: Iterable[ExchangeRate], currency: str, day: date) -> Exchange
         return None
     earlier = [r for r in mine if r.as_of <= day]
     return earlier[-1] if earlier else mine[0]
+
+
+@dataclass(frozen=True)
+class DisplayRate:
+    """The one way US-dollar cash becomes what the creator sees: `currency` at `per_usd` units per US$1 (USD at 1
+    when no rate is noted). `note` says which rate is used, or why figures stay in US dollars.
+
+    Convert the *unrounded* US-dollar amount and round once, half-even, in the display currency's minor units:
+    3 diamonds at 50 % and 0.9 EUR/USD is €0.0135 → €0.01 (rounding to the cent first would give €0.02)."""
+
+    currency: str = BASE_CURRENCY
+    per_usd: Decimal = Decimal(1)
+    note: str = ""
+
+    @property
+    def converts(self) -> bool:
+        return self.currency != BASE_CURRENCY
+
+    def exact(self, amount_usd: Decimal) -> Decimal:
+        """The unrounded amount in the display currency (for sums that are rounded later, once)."""
+        return amount_usd * self.per_usd if self.converts else amount_usd
+
+    def from_usd(self, amount_usd: Decimal) -> Decimal:
+        """An unrounded (or already rounded) US-dollar amount in the display currency, rounded once."""
+        return quantize(self.exact(amount_usd), self.currency)

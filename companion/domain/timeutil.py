@@ -22,6 +22,54 @@ def zone(name: str) -> tzinfo | None:
         raise ValidationError(f"unknown time zone '{name}'", field="time_zone") from None
 
 
+class _SystemZone(tzinfo):
+    """The computer's own zone with its DST rules, as the C library applies them (used only when a profile names
+    no zone, resolved once into the profile's context so every page agrees)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return self._local(dt).utcoffset() or timedelta(0)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return self._local(dt).dst() or timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return self._local(dt).tzname() or "local"
+
+    def fromutc(self, dt: datetime) -> datetime:
+        return dt.replace(tzinfo=UTC).astimezone().replace(tzinfo=self)
+
+    @staticmethod
+    def _local(dt: datetime | None) -> datetime:
+        # A wall-clock time in this zone: let the C library resolve it (mktime), as naive.astimezone() does.
+        naive = (dt or datetime.now()).replace(tzinfo=None)
+        return naive.astimezone()
+
+    def __repr__(self) -> str:
+        return "SystemZone()"
+
+
+SYSTEM_ZONE: tzinfo = _SystemZone()
+
+
+def system_zone() -> tzinfo:
+    """The computer's zone as a tzinfo (IANA name from TZ when it is one, else the C library's rules)."""
+    import os
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return SYSTEM_ZONE
+
+
+def resolved_zone(name: str) -> tzinfo:
+    """The profile's zone for its IANA name; an empty name is the computer's zone (never None)."""
+    found = zone(name)
+    return found if found is not None else system_zone()
+
+
 def to_local(moment: datetime, tz: tzinfo | None) -> datetime:
     return moment.astimezone(tz) if tz is not None else moment.astimezone()
 
