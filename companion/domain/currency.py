@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from companion.domain.economics import usd_per_diamond
 from companion.domain.errors import ValidationError
 from companion.domain.money import MINOR_UNITS, quantize
 
@@ -92,5 +93,10 @@ class DisplayRate:
         return amount_usd * self.per_usd if self.converts else amount_usd
 
     def from_usd(self, amount_usd: Decimal) -> Decimal:
-        """An unrounded (or already rounded) US-dollar amount in the display currency, rounded once."""
+        """An unrounded US-dollar amount in the display currency, rounded once. Never pass a total already
+        rounded to the cent when it is converted: that rounds twice."""
         return quantize(self.exact(amount_usd), self.currency)
+
+    def cash(self, diamonds: int, share_bps: int) -> Decimal:
+        """Cash for a total of diamonds at a share, in the display currency, rounded once."""
+        return self.from_usd(diamonds * usd_per_diamond(share_bps))
