@@ -32,16 +32,16 @@ def pdf_bytes(services: Services, tmp_path: Path, qapp) -> bytes:  # type: ignor
     return write_statement_pdf(services.exports.statement("2026-11"), tmp_path / "whole.pdf").read_bytes()
 
 
-@pytest.fixture
-def temp_on_full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The export's temp file (made beside the target) becomes a link to /dev/full: it exists, and every byte
-    written to it fails with ENOSPC, as on a disk that filled up."""
+def temp_files_on_full_disk(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Temp files made in `folder` (the export's, beside its target) become links to /dev/full: they exist, and
+    every byte written to them fails with ENOSPC, as on a disk that filled up."""
     real = tempfile.mkstemp
 
     def on_full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
         handle, name = real(*args, **kwargs)
-        os.unlink(name)
-        os.symlink(FULL, name)
+        if Path(name).parent == folder:
+            os.unlink(name)
+            os.symlink(FULL, name)
         return handle, name
 
     monkeypatch.setattr(tempfile, "mkstemp", on_full_disk)
@@ -104,8 +104,9 @@ def test_pdf_export_cut_short_by_the_disk_fails_and_keeps_the_old_file(tmp_path:
 
 @needs_dev_full
 def test_pdf_export_to_a_full_disk_fails_naming_the_disk(
-    services: Services, tmp_path: Path, qapp, temp_on_full_disk: None  # type: ignore[no-untyped-def]
+    services: Services, tmp_path: Path, qapp, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
+    temp_files_on_full_disk(monkeypatch, tmp_path)
     target = tmp_path / "nov.pdf"
     target.write_bytes(OLD)
     with pytest.raises(StatementNotWritten, match=f"no space left on the disk that holds {tmp_path}"):
@@ -121,16 +122,7 @@ def test_cli_pdf_export_to_a_full_disk_exits_2_with_the_disk_named(
     data, out = tmp_path / "data", tmp_path / "out"
     out.mkdir()
     assert cli(capsys, data, "gifts", "add", "--gift", "Rose", "--count", "5", "--sender", "luna")[0] == 0
-    real = tempfile.mkstemp
-
-    def on_full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
-        handle, name = real(*args, **kwargs)
-        if Path(name).parent == out:  # only the export's temp file, not the database's
-            os.unlink(name)
-            os.symlink(FULL, name)
-        return handle, name
-
-    monkeypatch.setattr(tempfile, "mkstemp", on_full_disk)
+    temp_files_on_full_disk(monkeypatch, out)  # the export's folder only, not the database's
     code, text, err = cli(capsys, data, "export", "pdf", "--out", str(out / "nov.pdf"), "--month", "2026-11")
     assert code == 2, (text, err)
     assert f"no space left on the disk that holds {out}" in err and "wrote" not in text

@@ -3,8 +3,6 @@ is ready again. The export's temp file is a link to /dev/full, where every write
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,26 +11,18 @@ from pytestqt.qtbot import QtBot
 from companion.services import Services
 from companion.ui.dialogs.export_data import ExportDialog
 from companion.ui.main_window import MainWindow
+from tests.test_statement_pdf_disk import FULL, temp_files_on_full_disk
 from tests.ui.conftest import wait_idle
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full (Linux)")
 def test_pdf_export_to_a_full_disk_says_so_and_saves_nothing(
     qtbot: QtBot, window: MainWindow, gui_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gui_services.gifts.log("Rose", 10, "luna")
     out = tmp_path / "exports"
     out.mkdir()
-    real = tempfile.mkstemp
-
-    def on_full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
-        handle, name = real(*args, **kwargs)
-        if Path(name).parent == out:
-            os.unlink(name)
-            os.symlink("/dev/full", name)
-        return handle, name
-
-    monkeypatch.setattr(tempfile, "mkstemp", on_full_disk)
+    temp_files_on_full_disk(monkeypatch, out)
     dialog = ExportDialog(window.services, window.tasks, window)
     qtbot.addWidget(dialog)
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("pdf"))
