@@ -20,24 +20,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "\u00a0"
 
 
-class ExportGift(Protocol):
-    """A stored gift as the export needs it (the store's export rows have this shape; integrations never import
-    the store)."""
-
-    @property
-    def received_at(self) -> datetime: ...
-    @property
-    def sender(self) -> str: ...
-    @property
-    def gift_name(self) -> str: ...
-    @property
-    def coins_each(self) -> int: ...
-    @property
-    def count(self) -> int: ...
-    @property
-    def stream_title(self) -> str: ...
-
-
 def neutralise(text: str) -> str:
     """The cell text to write for `text`: guarded when a spreadsheet would read it as a formula."""
     return GUARD + text if text.startswith(FORMULA_STARTS) else text
@@ -71,3 +53,21 @@ def write_rows(writer: Any, gifts: Iterable[ExportGift], tz: tzinfo | None) -> i
         )
         written += 1
     return written
+
+
+class ExportGift(Protocol):
+    """A stored gift as the export needs it (the store's export rows have this shape; integrations never import
+    the store)."""
+
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def gift_name(self) -> str: ...
+    @property
+    def coins_each(self) -> int: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def stream_title(self) -> str: ...
