@@ -20,7 +20,7 @@ BUILD_WORK := .build-work
 help:
 	@echo "make run        set up $(VENV) and start the app (pass options with ARGS='...')"
 	@echo "make test       set up $(VENV) with the test extra, lint, type-check and run pytest (PYTEST_ARGS='...')"
-	@echo "make lint       ruff and mypy only"
+	@echo "make lint       ruff, mypy and the layer contracts (lint-imports) only"
 	@echo "make selftest   start the app offscreen with --self-test and save selftest.png"
 	@echo "make dist       build the app bundle in $(DIST)/ (PyInstaller); on Linux also the .deb and .tar.gz"
 	@echo "make bench      run every benchmark (bench/) and write its result tables"
@@ -64,6 +64,7 @@ run: $(VENV)/.stamp-run
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy companion/domain companion/services
+	$(VENV)/bin/lint-imports
 
 test: lint
 	QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 $(VPY) -m pytest $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ from companion import __version__
 from companion.credentials.keyring_store import KeyringCredentialStore
 from companion.credentials.memory import InMemoryCredentialStore
 from companion.paths import ENV_DATA_DIR
+from companion.services import diagnostics
 from companion.store.db import MIGRATIONS_DIR
 from companion.ui import selftest
 from companion.ui.pages import PAGES
@@ -32,11 +33,12 @@ MIGRATIONS = sorted(p.relative_to(MIGRATIONS_DIR).as_posix() for p in MIGRATIONS
 def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A resources folder holding exactly the required files, copied from the real one."""
     folder = tmp_path / "resources"
-    real = selftest.resource_path()
-    for name in selftest.REQUIRED_RESOURCES:
+    real = diagnostics.resource_path()
+    for name in diagnostics.REQUIRED_RESOURCES:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes((real / name).read_bytes())
-    monkeypatch.setattr(selftest, "resource_path", lambda *parts: folder.joinpath(*parts))
+    for module in (diagnostics, selftest):  # the resources' check and the images' check
+        monkeypatch.setattr(module, "resource_path", lambda *parts: folder.joinpath(*parts))
     return folder
 
 
@@ -44,15 +46,15 @@ def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_real_resources_pass() -> None:
-    assert selftest.resource_problems(None) == []
+    assert diagnostics.resource_problems(None) == []
     assert selftest.image_problems() == []
 
 
 def test_a_missing_or_empty_resource_fails(resources: Path) -> None:
-    assert selftest.resource_problems(None) == []
+    assert diagnostics.resource_problems(None) == []
     (resources / "style.qss").unlink()
     (resources / "icons" / "app.png").write_bytes(b"")
-    assert selftest.resource_problems(None) == [
+    assert diagnostics.resource_problems(None) == [
         "resource empty: icons/app.png",
         f"resource missing: style.qss (looked in {resources})",
     ]
@@ -60,9 +62,9 @@ def test_a_missing_or_empty_resource_fails(resources: Path) -> None:
 
 def test_every_resource_the_build_listed_is_checked(resources: Path) -> None:
     manifest = {"resources": ["reward_schemes.json", "gifts.json"], "migrations": []}
-    assert selftest.resource_problems(manifest) == [f"resource missing: reward_schemes.json (looked in {resources})"]
+    assert diagnostics.resource_problems(manifest) == [f"resource missing: reward_schemes.json (looked in {resources})"]
     (resources / "reward_schemes.json").write_text("{not json", encoding="utf-8")
-    (problem,) = selftest.resource_problems(manifest)
+    (problem,) = diagnostics.resource_problems(manifest)
     assert problem.startswith("resource reward_schemes.json is not valid JSON")
 
 
@@ -72,25 +74,26 @@ def test_an_undrawable_icon_fails(resources: Path) -> None:
 
 
 def test_migrations_are_checked_only_against_a_build_manifest() -> None:
-    assert selftest.migration_problems(None) == []
-    assert selftest.migration_problems({"version": __version__, "migrations": MIGRATIONS}) == []
-    assert selftest.migration_problems({"version": __version__, "migrations": [*MIGRATIONS, "versions/0099_x.py"]}) == [
+    assert diagnostics.migration_problems(None) == []
+    assert diagnostics.migration_problems({"version": __version__, "migrations": MIGRATIONS}) == []
+    extra = {"version": __version__, "migrations": [*MIGRATIONS, "versions/0099_x.py"]}
+    assert diagnostics.migration_problems(extra) == [
         f"migration missing: versions/0099_x.py (looked in {MIGRATIONS_DIR})"
     ]
-    assert selftest.migration_problems({"version": "0.0.1", "migrations": []}) == [
+    assert diagnostics.migration_problems({"version": "0.0.1", "migrations": []}) == [
         f"build manifest is for version 0.0.1, the app is {__version__}"
     ]
 
 
 def test_the_manifest_is_read_from_a_frozen_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert selftest.build_manifest() is None  # from source
+    assert diagnostics.build_manifest() is None  # from source
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    missing = selftest.build_manifest()
+    missing = diagnostics.build_manifest()
     assert missing is not None and "cannot read the build manifest" in missing["error"]
-    assert selftest.migration_problems(missing)[0] == missing["error"]
+    assert diagnostics.migration_problems(missing)[0] == missing["error"]
     written = {"version": __version__, "resources": ["gifts.json"], "migrations": MIGRATIONS}
-    (tmp_path / selftest.BUILD_MANIFEST).write_text(json.dumps(written), encoding="utf-8")
-    assert selftest.build_manifest() == written
+    (tmp_path / diagnostics.BUILD_MANIFEST).write_text(json.dumps(written), encoding="utf-8")
+    assert diagnostics.build_manifest() == written
 
 
 # --- keyring probe and logged errors ---------------------------------------------------------------------------
@@ -98,13 +101,13 @@ def test_the_manifest_is_read_from_a_frozen_bundle(tmp_path: Path, monkeypatch: 
 
 def test_keyring_probe_round_trips_and_leaves_nothing() -> None:
     store = InMemoryCredentialStore()
-    assert selftest.keyring_round_trip(store) is None
+    assert diagnostics.keyring_round_trip(store) is None
     assert store.sets >= 2  # the probe really went in
     assert store.entries == {}
 
 
 def test_keyring_probe_reports_an_insecure_or_lying_store() -> None:
-    refused = selftest.keyring_round_trip(InMemoryCredentialStore(secure=False))
+    refused = diagnostics.keyring_round_trip(InMemoryCredentialStore(secure=False))
     assert refused is not None and refused.startswith("the keyring could not store a test secret: Not saved.")
 
     class Forgetful(InMemoryCredentialStore):
@@ -112,7 +115,7 @@ def test_keyring_probe_reports_an_insecure_or_lying_store() -> None:
             value = super()._get(service, user)
             return "something else" if user.endswith("/token") and value else value
 
-    assert selftest.keyring_round_trip(Forgetful()) == (
+    assert diagnostics.keyring_round_trip(Forgetful()) == (
         "the keyring gave back a different test secret than it was given"
     )
 
@@ -163,7 +166,7 @@ def test_self_test_passes_with_a_real_keyring_and_leaves_no_probe(
     assert f"pages:     {', '.join(spec.title for spec in PAGES)}" in done.stdout
     assert "(from source)" in done.stdout
     assert done.stdout.rstrip().endswith("self-test passed")
-    assert KeyringCredentialStore().refs(selftest.KEYRING_PROBE_SERVICE) == set()
+    assert KeyringCredentialStore().refs(diagnostics.KEYRING_PROBE_SERVICE) == set()
     log = (tmp_path / "data" / "logs" / "companion.log").read_text(encoding="utf-8")
     assert "self-test: keyring:" in log and "self-test passed" in log  # a windowed app's report is its log
 

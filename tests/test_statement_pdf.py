@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtPdf import QPdfDocument
 
+from companion.render.statement_pdf import write_statement_pdf
 from companion.services import Services
 from companion.store.repositories import StreamRepo
 from companion.store.tables import PayoutRow, ProfileEconomicsRow, RewardLevelRow, RewardSchemeRow
-from companion.ui.statement_pdf import write_statement_pdf
 
 
 def _utc(text: str) -> datetime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -37,8 +36,7 @@ def _export(args: argparse.Namespace, services: Services, out: TextIO, err: Text
     else:
         month = args.month or _current_month(services)
         statement = services.exports.statement(month)
-        _gui_application()
-        from companion.ui.statement_pdf import write_statement_pdf
+        from companion.render.statement_pdf import write_statement_pdf  # Qt: only when a PDF is asked for
 
         write_statement_pdf(statement, target)
         print(f"wrote the statement for {statement.month_title} to {target}", file=out)
@@ -48,21 +46,3 @@ def _export(args: argparse.Namespace, services: Services, out: TextIO, err: Text
 def _current_month(services: Services) -> str:
     profile = services.profiles.get(services.profile_id)
     return f"{to_local(services.exports.clock(), zone(profile.time_zone)):%Y-%m}"
-
-
-_APP: list[Any] = []  # keeps the QGuiApplication alive for the rest of the command
-
-
-def _gui_application() -> None:
-    """Qt's PDF writer needs a QGuiApplication (fonts); headless, the offscreen platform is enough. A full
-    QApplication, so that code running later in the same process (tests, the GUI) finds the kind it expects."""
-    from PySide6.QtWidgets import QApplication
-
-    if QApplication.instance() is None:
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _APP.append(QApplication(["companion"]))
-        from PySide6.QtCore import QLocale
-
-        if QLocale.system().language() == QLocale.Language.C:  # as the app does: group digits under LANG=C
-            QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import tzinfo
-from typing import Any, TextIO
+from datetime import datetime, tzinfo
+from typing import Any, Protocol, TextIO
 
 from companion.domain.timeutil import to_local
 from companion.integrations.native_csv import COLUMNS
-from companion.store.insights import ExportGift
 
 #: A text cell starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,3 +53,21 @@ def write_rows(writer: Any, gifts: Iterable[ExportGift], tz: tzinfo | None) -> i
         )
         written += 1
     return written
+
+
+class ExportGift(Protocol):
+    """A stored gift as the export needs it (the store's export rows have this shape; integrations never import
+    the store)."""
+
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def gift_name(self) -> str: ...
+    @property
+    def coins_each(self) -> int: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def stream_title(self) -> str: ...

@@ -17,7 +17,8 @@ from typing import Any, TextIO
 from companion.domain.catalog import gift_key
 from companion.domain.models import NewGift
 from companion.integrations.events import parse_record, record_line
-from companion.integrations.live_capture import clean_handle
+from companion.integrations.live_capture import INSTALL_HINT, LiveClient, clean_handle
+from companion.integrations.live_capture import available as capture_available
 from companion.integrations.streaks import FinishedGift, StreakCollector
 from companion.store.db import Database
 from companion.store.imports import ImportRepo
@@ -25,6 +26,17 @@ from companion.store.repositories import GiftRepo, StreamRepo
 from companion.store.types import to_millis
 
 log = logging.getLogger(__name__)
+
+# The live-capture window asks this use case, not the integration, whether TikTokLive is there and for its client.
+__all__ = [
+    "INSTALL_HINT",
+    "QUIET_SECONDS",
+    "CaptureService",
+    "CaptureSession",
+    "CaptureStatus",
+    "LiveClient",
+    "capture_available",
+]
 
 #: A streak with no event for this long is stored at its count so far (its end may never come).
 QUIET_SECONDS = 20.0

@@ -1,5 +1,5 @@
-"""Exports: native CSV, QIF, and the data of the monthly statement (the PDF itself is drawn by the UI layer,
-companion/ui/statement_pdf.py, because it needs Qt). Files are written atomically: a temp file beside the
+"""Exports: native CSV, QIF, and the data of the monthly statement (the PDF itself needs Qt: services/statement.py
+writes it through a renderer from companion/render/). Files are written atomically: a temp file beside the
 target, then os.replace — a cancelled or failed export leaves no partial file behind."""
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from companion import APP_NAME
-from companion.domain.timeutil import utc_now
-from companion.store.db import DatabaseDamaged, restore_database
+from companion.services.recovery import DatabaseDamaged, restore_newest_good
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ def offer_restore(parent: QWidget | None, damaged: DatabaseDamaged, backup_dir: 
         return False
     assert damaged.good_backup is not None
     try:
-        kept = restore_database(damaged.good_backup, damaged.path, backup_dir, utc_now())
+        kept = restore_newest_good(damaged, backup_dir)
     except Exception as exc:
         log.exception("restore failed")
         QMessageBox.critical(parent, APP_NAME, f"The backup could not be restored: {exc}\n\nNothing was changed.")

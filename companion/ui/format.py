@@ -6,12 +6,10 @@ import re
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
-from PySide6.QtCore import QLocale
-
 from companion.domain.currency import convert_from_usd
 from companion.domain.economics import share_percent_text
-from companion.domain.money import minor_units
 from companion.domain.timeutil import to_local, zone
+from companion.render.numbers import money, whole
 
 #: The zone times are shown in: the current profile's (None = the computer's). Set on start and on switch.
 _display_zone: list[tzinfo | None] = [None]
@@ -37,21 +35,6 @@ def set_display_money(currency: str, per_usd: Decimal) -> None:
 
 def _local(moment: datetime) -> datetime:
     return to_local(moment, _display_zone[0])
-
-
-def whole(number: int) -> str:
-    return QLocale().toString(int(number))
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """Locale-formatted money without passing through float: the digits come from the Decimal's text."""
-    digits = minor_units(currency)
-    sign = "-" if amount < 0 else ""
-    units, _, fraction = f"{abs(amount):.{digits}f}".partition(".")
-    locale = QLocale()
-    text = locale.toString(int(units)) + (locale.decimalPoint() + fraction if digits else "")
-    symbol = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥"}.get(currency, currency + " ")
-    return f"{sign}{symbol}{text}"
 
 
 def cash(amount: Decimal, currency: str = "USD") -> str:

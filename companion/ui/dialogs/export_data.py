@@ -126,7 +126,7 @@ class ExportDialog(QDialog):
 
         def done(result: object) -> None:
             if key == "pdf":
-                from companion.ui.statement_pdf import write_statement_pdf
+                from companion.render.statement_pdf import write_statement_pdf
 
                 try:
                     result = write_statement_pdf(result, path)  # type: ignore[arg-type]

@@ -5,7 +5,6 @@ The import runs off the GUI thread through `tasks.run`; its progress comes back 
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable
@@ -31,9 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import ImportRejected
-from companion.integrations.events import parse_record
-from companion.integrations.native_csv import COLUMNS, REQUIRED, guess_mapping, read_preview
 from companion.services import Services
+from companion.services.import_preview import COLUMNS, REQUIRED, event_preview, guess_mapping, read_preview
 from companion.services.importing import ImportCancelled, ImportResult
 from companion.ui.format import local_time
 from companion.ui.tasks import TaskRunner
@@ -309,28 +307,14 @@ def _event_preview(path: Path) -> tuple[list[str], list[list[str]]]:
     """The first events of a log as a table (time, sender, gift, coins, count, streak), read without the DB."""
     header = ["Line", "Time", "Sender", "Gift", "Coins each", "Count", "Streak"]
     rows: list[list[str]] = []
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if len(rows) >= PREVIEW_ROWS:
-                    break
-                if not text.strip():
-                    continue
-                try:
-                    signal, problems = parse_record(json.loads(text), number)
-                except json.JSONDecodeError:
-                    rows.append([str(number), "", "", "not valid JSON", "", "", ""])
-                    continue
-                if signal is None:
-                    problem = "; ".join(f"{p.field}: {p.message}" for p in problems)
-                    rows.append([str(number), "", "", problem, "", "", ""])
-                    continue
-                streak = ("end" if signal.repeat_end else "…") if signal.streakable else "single"
-                coins = "" if signal.coins_each is None else f"{signal.coins_each:,}"
-                rows.append(
-                    [str(number), local_time(signal.at, with_date=True), signal.sender, signal.gift_name, coins,
-                     f"{signal.repeat_count:,}", streak]
-                )  # fmt: skip
-    except OSError as exc:
-        rows.append(["", "", "", f"cannot be read: {exc.strerror or exc}", "", "", ""])
+    for event in event_preview(path, PREVIEW_ROWS):
+        line = str(event.line) if event.line else ""
+        if event.problem or event.at is None:
+            rows.append([line, "", "", event.problem, "", "", ""])
+            continue
+        coins = "" if event.coins_each is None else f"{event.coins_each:,}"
+        rows.append(
+            [line, local_time(event.at, with_date=True), event.sender, event.gift, coins, f"{event.count:,}",
+             event.streak]
+        )  # fmt: skip
     return header, rows

@@ -24,9 +24,15 @@ from PySide6.QtWidgets import (
 
 from companion.domain.errors import CompanionError
 from companion.domain.timeutil import utc_now
-from companion.integrations import live_capture
 from companion.services import Services
-from companion.services.capture import CaptureService, CaptureSession, CaptureStatus
+from companion.services.capture import (
+    INSTALL_HINT,
+    CaptureService,
+    CaptureSession,
+    CaptureStatus,
+    LiveClient,
+    capture_available,
+)
 from companion.ui.format import whole
 from companion.ui.tasks import TaskRunner
 
@@ -58,8 +64,8 @@ class LiveCaptureDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
-        self.client_factory: ClientFactory = client_factory or live_capture.LiveClient
-        self.installed = live_capture.available() if installed is None else installed
+        self.client_factory: ClientFactory = client_factory or LiveClient
+        self.installed = capture_available() if installed is None else installed
         self.capture = CaptureService(
             services.db, services.profile_id, utc_now, services.db.path.parent / "live-events"
         )
@@ -94,7 +100,7 @@ class LiveCaptureDialog(QDialog):
             "It works when the app is run from its source with that package. Everything else works without it."
             if getattr(sys, "frozen", False)
             else "Live capture needs the optional TikTokLive package, which is not installed. Install it with:"
-            f"<pre>{live_capture.INSTALL_HINT}</pre>Everything else in the app works without it."
+            f"<pre>{INSTALL_HINT}</pre>Everything else in the app works without it."
         )
         self.install_label.setWordWrap(True)
         self.install_label.setStyleSheet(

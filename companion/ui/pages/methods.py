@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.credentials.health import KeyringHealth
 from companion.domain.payment_methods import FIELDS, MASK, PaymentMethod
 from companion.services import Services
-from companion.services.methods import Orphans
+from companion.services.methods import KeyringHealth, Orphans
 from companion.ui.clipboard import CLEAR_AFTER_MS, ConcealedClipboard
 from companion.ui.dialogs.method_dialog import MethodDialog
 from companion.ui.models.base import RecordTableModel

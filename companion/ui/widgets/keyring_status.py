@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from companion.credentials.health import KeyringHealth
 from companion.services import Services
+from companion.services.methods import KeyringHealth
 from companion.ui.tasks import TaskRunner
 
 _FRIENDLY = {

@@ -1,24 +1,28 @@
-"""The monthly statement as PDF, drawn by Qt's own PDF writer (QPdfWriter + QTextDocument).
+"""The monthly statement as PDF, drawn by Qt's own PDF writer (QPdfWriter + QTextDocument): the Qt side of
+services/statement.py's `StatementRenderer`, for the GUI's export dialog and `companion export pdf` alike.
 
-It lives in the UI layer because it needs Qt (QtGui only, no widgets): services stay Qt-free and hand over a
-`Statement`; the CLI imports this module lazily after creating an offscreen QGuiApplication."""
+Outside companion.ui so the command line can use it without importing pages; imported lazily (Qt costs time)."""
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import timedelta
 from decimal import Decimal
 from html import escape
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QFile, QFileDevice, QIODevice, QLocale, QMarginsF
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from companion import APP_NAME
 from companion.domain.economics import share_percent_text
 from companion.domain.money import from_minor
 from companion.domain.timeutil import format_duration
-from companion.services.exports import Statement, atomic_output
-from companion.ui.format import money, whole
+from companion.render.numbers import money, whole
+from companion.services.exports import Statement
+from companion.services.statement import write_statement
 
 _CSS = """
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #161823; }
@@ -157,10 +161,33 @@ def statement_html(st: Statement) -> str:
     return f"<html><head><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"
 
 
-def write_statement_pdf(statement: Statement, path: Path) -> Path:
-    """Write the statement as an A4 PDF, atomically (temp file, then rename). Needs a QGuiApplication."""
-    with atomic_output(path) as temp:
-        writer = QPdfWriter(str(temp))
+_APP: list[Any] = []  # keeps a QApplication made here alive for the rest of the process
+
+
+def ensure_gui_application() -> None:
+    """Qt's PDF writer needs a QGuiApplication (fonts); headless, the offscreen platform is enough. A full
+    QApplication, so that code running later in the same process (tests, the GUI) finds the kind it expects."""
+    if QGuiApplication.instance() is not None:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _APP.append(QApplication(["companion"]))
+    if QLocale.system().language() == QLocale.Language.C:  # as the app does: group digits under LANG=C
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+class QtStatementRenderer:
+    """`StatementRenderer` on QPdfWriter. The writer itself never reports a failed write, so it writes into a
+    QFile this class owns and asks that file for its error afterwards."""
+
+    def render(self, statement: Statement, path: Path) -> None:
+        ensure_gui_application()
+        device = QFile(str(path))
+        if not device.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
+            raise OSError(errno.EIO, device.errorString(), str(path))
+        writer = QPdfWriter(device)
         writer.setTitle(f"{APP_NAME} statement {statement.month_title}")
         writer.setCreator(APP_NAME)
         writer.setResolution(300)
@@ -172,4 +199,30 @@ def write_statement_pdf(statement: Statement, path: Path) -> Path:
         document.setHtml(statement_html(statement))
         document.print_(writer)
         del writer  # finishes the file
-    return path
+        device.close()
+        if device.error() != QFileDevice.FileError.NoError:
+            text = device.errorString()
+            raise OSError(errno.ENOSPC if "no space" in text.lower() else errno.EIO, text, str(path))
+
+    def unreadable(self, path: Path) -> str | None:
+        """Reopened with PDFium (QtPdf) when the build has it; the frozen app leaves QtPdf out (build/companion.spec)
+        and relies on services/statement.py's own check of the file's structure."""
+        try:
+            from PySide6.QtPdf import QPdfDocument
+        except ImportError:
+            return None
+        document = QPdfDocument(None)
+        try:
+            status = document.load(str(path))
+            if status != QPdfDocument.Error.None_:
+                return f"a PDF reader cannot open it ({status.name})"
+            if document.pageCount() < 1:
+                return "a PDF reader finds no pages in it"
+            return None
+        finally:
+            document.close()
+
+
+def write_statement_pdf(statement: Statement, path: Path) -> Path:
+    """Write the statement as an A4 PDF at `path`: temp file, checked, renamed (see services/statement.py)."""
+    return write_statement(statement, path, QtStatementRenderer())
