@@ -182,7 +182,9 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
             from companion.ui.damaged import offer_restore
 
             print(failure, file=sys.stderr)
-            if not offer_restore(shell, failure, paths.backups):
+            from companion.domain.timeutil import utc_now
+
+            if not offer_restore(shell, failure, paths.backups, utc_now):
                 return 1
             services, failure, finished = run_while_painting(lambda: _open_for_gui(paths), stop=shell.closed)
         if failure is None and not finished:

@@ -34,9 +34,10 @@ from companion.domain.errors import ImportRejected
 from companion.integrations.events import parse_record
 from companion.integrations.native_csv import COLUMNS, REQUIRED, guess_mapping, read_preview
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.importing import ImportCancelled, ImportResult
 from companion.ui.format import local_time
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import CATALOG, GIFTS, STREAMS, TaskRunner
 
 MAX_SHOWN = 200
 _NUMBER = re.compile(r"[0-9][0-9,]*")
@@ -160,7 +161,7 @@ class ImportDialog(QDialog):
     def _load_preview(self) -> None:
         self.errors.setVisible(False)
         if self.file_format == "events":
-            header, rows = _event_preview(self.path)
+            header, rows = _event_preview(self.path, self.services.context)
             line_numbers = [row.pop(0) for row in rows]
             header = header[1:]
             self.needs_mapping = False
@@ -250,7 +251,7 @@ class ImportDialog(QDialog):
                 return gifts.import_events(path, report, cancel)
             return gifts.import_csv(path, mapping, report, cancel)
 
-        self.tasks.run(work, self._done, self._failed)
+        self.tasks.write(work, self._done, (GIFTS, STREAMS, CATALOG), self._failed)
 
     @Slot(int, int, str)
     def _show_progress(self, done: int, total: int, what: str) -> None:
@@ -305,7 +306,7 @@ class ImportDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.RichText)
 
 
-def _event_preview(path: Path) -> tuple[list[str], list[list[str]]]:
+def _event_preview(path: Path, context: ProfileContext) -> tuple[list[str], list[list[str]]]:
     """The first events of a log as a table (time, sender, gift, coins, count, streak), read without the DB."""
     header = ["Line", "Time", "Sender", "Gift", "Coins each", "Count", "Streak"]
     rows: list[list[str]] = []
@@ -328,7 +329,7 @@ def _event_preview(path: Path) -> tuple[list[str], list[list[str]]]:
                 streak = ("end" if signal.repeat_end else "…") if signal.streakable else "single"
                 coins = "" if signal.coins_each is None else f"{signal.coins_each:,}"
                 rows.append(
-                    [str(number), local_time(signal.at, with_date=True), signal.sender, signal.gift_name, coins,
+                    [str(number), local_time(signal.at, context, True), signal.sender, signal.gift_name, coins,
                      f"{signal.repeat_count:,}", streak]
                 )  # fmt: skip
     except OSError as exc:

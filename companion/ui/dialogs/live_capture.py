@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import CompanionError
-from companion.domain.timeutil import utc_now
 from companion.integrations import live_capture
 from companion.services import Services
 from companion.services.capture import CaptureService, CaptureSession, CaptureStatus
 from companion.ui.format import whole
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import CATALOG, GIFTS, STREAMS, TaskRunner
 
 #: How often the window refreshes its counts and stores streaks that went quiet.
 REFRESH_MS = 3000
@@ -61,7 +60,7 @@ class LiveCaptureDialog(QDialog):
         self.client_factory: ClientFactory = client_factory or live_capture.LiveClient
         self.installed = live_capture.available() if installed is None else installed
         self.capture = CaptureService(
-            services.db, services.profile_id, utc_now, services.db.path.parent / "live-events"
+            services.db, services.profile_id, services.context.clock, services.db.path.parent / "live-events"
         )
         self.session: CaptureSession | None = None
         self.client: Any = None
@@ -182,12 +181,14 @@ class LiveCaptureDialog(QDialog):
             if status.gifts != self._gifts_shown:  # pages reload only when something was logged
                 self._gifts_shown = status.gifts
                 self.captured.emit()
+                self.tasks.announce(_CAPTURED)
 
         self.tasks.run(lambda: (session.flush_stale(), session.status())[1], stored)
 
     def _closed(self, status: CaptureStatus) -> None:
         self._show_counts(status)
         self.captured.emit()
+        self.tasks.announce(_CAPTURED)
 
     def _show_counts(self, status: CaptureStatus) -> None:
         parts = [
@@ -206,6 +207,10 @@ class LiveCaptureDialog(QDialog):
     def reject(self) -> None:  # Escape and the window's close button both end here
         self.disconnect_live()
         super().reject()
+
+
+#: What a capture writes: gifts, the live stream's totals, gifts new to the catalog.
+_CAPTURED = (GIFTS, STREAMS, CATALOG)
 
 
 def _count(n: int, noun: str) -> str:
