@@ -184,6 +184,7 @@ class StreamsPage(Page):
         self.detail.set_context(self.context)
         if self.live_panel is not None:
             self.live_panel.context = self.context
+            self.live_panel.refresh()  # its own window: on screen while this page may not be
 
     def shutdown(self) -> None:
         self.clock_timer.stop()
