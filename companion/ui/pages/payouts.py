@@ -448,6 +448,7 @@ class PayoutsPage(Page):
         from companion.ui.dialogs.economics_settings import EconomicsDialog
 
         dialog = EconomicsDialog(state, self)
+        dialog.rate_day.setDate(self.context.today())  # a rate is noted for the profile's today
         economics = self.services.economics
         dialog.save_requested.connect(
             lambda values: self._submit(dialog, lambda: economics.save_settings(**values), (ECONOMICS,))
