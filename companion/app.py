@@ -59,12 +59,17 @@ def setup_logging(logs: Path, verbose: bool = False) -> Path:
     return path
 
 
-def open_services(paths: AppPaths) -> Services:
+def open_services(paths: AppPaths, locale: str = "C") -> Services:
+    """The one place services are built (the profile switcher rebuilds through `Services.reopen`): the OS keyring
+    for secrets, the real clock, and the locale numbers read in ("C" on the command line: dot decimal)."""
+    from companion.credentials.keyring_store import KeyringCredentialStore
     from companion.services import build_services
     from companion.store.db import open_database
 
     db = open_database(paths.database, paths.backups)
-    services = build_services(db, resource_path("gifts.json"), backup_dir=paths.backups)
+    services = build_services(
+        db, resource_path("gifts.json"), backup_dir=paths.backups, credentials=KeyringCredentialStore(), locale=locale
+    )
     try:
         services.backups.auto_backup_if_due()  # the daily backup; a failure must not keep the data closed
     except Exception:
@@ -74,7 +79,9 @@ def open_services(paths: AppPaths) -> Services:
 
 def _open_for_gui(paths: AppPaths) -> Services:
     """Runs on a worker thread while the start-up frame is painted: open the data, pre-import the window."""
-    services = open_services(paths)
+    from PySide6.QtCore import QLocale
+
+    services = open_services(paths, QLocale().name())  # the GUI reads and shows numbers in the user's locale
     import companion.ui.main_window  # noqa: F401  (its imports cost a few hundred ms; pay them off the GUI thread)
 
     return services
@@ -175,7 +182,9 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
             from companion.ui.damaged import offer_restore
 
             print(failure, file=sys.stderr)
-            if not offer_restore(shell, failure, paths.backups):
+            from companion.domain.timeutil import utc_now
+
+            if not offer_restore(shell, failure, paths.backups, utc_now):
                 return 1
             services, failure, finished = run_while_painting(lambda: _open_for_gui(paths), stop=shell.closed)
         if failure is None and not finished:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from companion.credentials.memory import InMemoryCredentialStore
 from companion.services import Services, build_services
 from companion.store.db import Database, open_database
 
@@ -46,4 +49,21 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def services(db: Database, clock: FakeClock) -> Services:
-    return build_services(db, CATALOG, clock=clock)
+    return build_services(db, CATALOG, clock=clock, credentials=InMemoryCredentialStore())
+
+
+@pytest.fixture
+def computer_zone() -> Iterator[Callable[[str], None]]:
+    """Set the computer's own zone for the test (`computer_zone("America/New_York")`); restored afterwards."""
+    before = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from companion.credentials.keyring_store import KeyringCredentialStore
-from companion.domain.timeutil import utc_now
+from companion.credentials.store import CredentialStore
+from companion.domain.currency import DisplayRate
+from companion.domain.timeutil import resolved_zone, utc_now
 from companion.services.backups import BackupService
 from companion.services.catalog import CatalogService
+from companion.services.context import ProfileContext
 from companion.services.dashboard import DashboardService
 from companion.services.economics import EconomicsService
 from companion.services.exports import ExportService
@@ -26,6 +28,10 @@ from companion.services.tracking import StreamService
 from companion.store.db import Database
 
 Clock = Callable[[], datetime]
+#: The services of a profile (None: the one remembered as current, e.g. after a restore), on the database, clock,
+#: credential store, folders and locale the composition root chose. The profile switcher calls it (off the GUI
+#: thread: it runs SQL); a given id is remembered as the profile to open next.
+ServicesFactory = Callable[[int | None], "Services"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,30 @@ class Services:
     economics: EconomicsService
     projections: ProjectionService
     payouts: PayoutService
+    #: The profile's zone, share, display rate, locale and clock as they were when the bundle was built. A page
+    #: holds the context it was handed; after a write that changes it, `fresh_context()` reads a new one.
+    context: ProfileContext
+    #: The composition root's way to build this bundle again for another profile (see `ServicesFactory`).
+    reopen: ServicesFactory
+
+    def fresh_context(self) -> ProfileContext:
+        """The profile's context read again (after a rate is noted, a level or the zone changed). Runs SQL."""
+        return load_context(self.profiles, self.economics, self.profile_id, self.context.clock, self.context.locale)
+
+
+def load_context(
+    profiles: ProfileService, economics: EconomicsService, profile_id: int, clock: Clock, locale: str
+) -> ProfileContext:
+    profile = profiles.get(profile_id)
+    shown = economics.display()
+    return ProfileContext(
+        profile_id=profile_id,
+        zone=resolved_zone(profile.time_zone),
+        share_bps=profile.share_bps,
+        display=DisplayRate(shown.currency, shown.per_usd, shown.note),
+        locale=locale,
+        clock=clock,
+    )
 
 
 def build_services(
@@ -56,9 +86,17 @@ def build_services(
     clock: Clock = utc_now,
     profile_id: int | None = None,
     backup_dir: Path | None = None,
+    credentials: CredentialStore | None = None,
+    locale: str = "C",
 ) -> Services:
     """Wire services for a profile (default: the one opened last; the first is created on first run) and
-    sync the bundled gift catalog. Backups go to `backup_dir` (default: `backups/` beside the database)."""
+    sync the bundled gift catalog. Backups go to `backup_dir` (default: `backups/` beside the database).
+    Secrets go to `credentials` (the app passes the OS keyring; tests an in-memory store). `locale` is how
+    typed and shown numbers read: QLocale's name in the GUI, "C" on the command line."""
+    if credentials is None:
+        from companion.credentials.keyring_store import KeyringCredentialStore
+
+        credentials = KeyringCredentialStore()
     profiles = ProfileService(db, clock)
     profile = profiles.get(profile_id) if profile_id is not None else profiles.current()
     catalog = CatalogService(db, clock)
@@ -79,7 +117,7 @@ def build_services(
         gifts=GiftService(db, profile.id, clock),
         reports=ReportService(db, profile.id),
         history=HistoryService(db, profile.id),
-        methods=MethodService(db, profile.id, KeyringCredentialStore(), clock),
+        methods=MethodService(db, profile.id, credentials, clock),
         dashboard=DashboardService(db, profile.id, clock),
         stability=StabilityService(db, profile.id, clock),
         exports=ExportService(db, profile.id, clock),
@@ -87,4 +125,19 @@ def build_services(
         economics=economics,
         projections=projections,
         payouts=PayoutService(db, profile.id, clock, economics, projections),
+        context=load_context(profiles, economics, profile.id, clock, locale),
+        reopen=lambda other: _reopen(db, clock, other, backup_dir, credentials, locale),
     )
+
+
+def _reopen(
+    db: Database,
+    clock: Clock,
+    profile_id: int | None,
+    backup_dir: Path | None,
+    credentials: CredentialStore,
+    locale: str,
+) -> Services:
+    if profile_id is not None:
+        ProfileService(db, clock).switch(profile_id)
+    return build_services(db, None, clock, profile_id, backup_dir, credentials, locale)

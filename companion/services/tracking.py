@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
+
+from sqlmodel import Session
 
 from companion.domain.catalog import clean_gift_name
 from companion.domain.economics import GiftTotals, diamonds_per_live_hour
 from companion.domain.errors import StateError, ValidationError
 from companion.domain.models import Stream
 from companion.domain.text import MAX_TITLE, clean_text
+from companion.domain.timeutil import resolved_zone
 from companion.store.db import Database
 from companion.store.repositories import GiftRepo, ProfileRepo, SettingRepo, StreamRepo
 
@@ -75,9 +78,13 @@ class StreamService:
             if live is not None:
                 raise StateError(f"you are already live (stream “{live.title or live.id}” started)")
             now = self.clock()
-            stream = repo.create(self.profile_id, cleaned or f"Live {now.astimezone():%Y-%m-%d}", now, None)
+            day = now.astimezone(self._zone(s))  # the profile's day, not the computer's
+            stream = repo.create(self.profile_id, cleaned or f"Live {day:%Y-%m-%d}", now, None)
             s.commit()
             return stream
+
+    def _zone(self, s: Session) -> tzinfo:
+        return resolved_zone(ProfileRepo(s).get(self.profile_id).time_zone)
 
     def end(self, stream_id: int | None = None) -> Stream:
         """End the given stream, or the live one."""
@@ -148,7 +155,7 @@ class StreamService:
             current = repo.get(stream_id)
             if current.profile_id != self.profile_id:
                 raise ValidationError("that stream belongs to another profile", field="stream")
-            self._check_times(repo, current, change, now)
+            self._check_times(repo, current, change, now, self._zone(s))
             edited = repo.update(
                 Stream(current.id, current.profile_id, title, change.started_at, change.ended_at, peak, followers,
                        notes)
@@ -156,7 +163,7 @@ class StreamService:
             s.commit()
             return edited
 
-    def _check_times(self, repo: StreamRepo, current: Stream, change: StreamEdit, now: datetime) -> None:
+    def _check_times(self, repo: StreamRepo, current: Stream, change: StreamEdit, now: datetime, zone: tzinfo) -> None:
         start, end = change.started_at, change.ended_at
         if current.is_live and end is not None:
             raise ValidationError("a live stream has no end yet: press “End stream” to end it", field="ended_at")
@@ -170,16 +177,11 @@ class StreamService:
             raise ValidationError("the stream ends before it starts", field="ended_at")
         if start == current.started_at and end == current.ended_at:
             return  # only the text changed: old overlaps (from imports) do not block a new title
-        for other in repo.recent(self.profile_id, 100_000):
-            if other.id == current.id:
-                continue
-            other_end = other.ended_at if other.ended_at is not None else now
-            if start < other_end and other.started_at < (end if end is not None else now):
-                when = other.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                live = " (live now)" if other.is_live else ""
-                raise ValidationError(
-                    f"these times overlap the stream “{other.title}” of {when}{live}", field="started_at"
-                )
+        other = repo.first_overlapping(self.profile_id, start, end if end is not None else now, now, current.id)
+        if other is not None:
+            when = other.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            live = " (live now)" if other.is_live else ""
+            raise ValidationError(f"these times overlap the stream “{other.title}” of {when}{live}", field="started_at")
 
     def delete(self, stream_id: int, with_gifts: bool) -> int:
         """Delete a past stream. `with_gifts` deletes its gifts too; otherwise they stay, without a stream, in

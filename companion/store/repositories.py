@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from companion.domain.catalog import CatalogEntry, PricePoint, gift_key, price_at
@@ -116,9 +116,7 @@ class StreamRepo:
             result = self.s.execute(delete(GiftEventRow).where(col(GiftEventRow.stream_id) == stream_id))
             deleted = int(result.rowcount)  # type: ignore[attr-defined]
         else:
-            self.s.execute(
-                update(GiftEventRow).where(col(GiftEventRow.stream_id) == stream_id).values(stream_id=None)
-            )
+            self.s.execute(update(GiftEventRow).where(col(GiftEventRow.stream_id) == stream_id).values(stream_id=None))
         self.s.delete(row)
         self.s.flush()
         return deleted
@@ -131,6 +129,28 @@ class StreamRepo:
             .limit(limit)
         )
         return [_stream(r) for r in self.s.exec(query)]
+
+    def first_overlapping(
+        self, profile_id: int, start: datetime, end: datetime, now: datetime, other_than: int
+    ) -> Stream | None:
+        """The earliest stream of the profile (but `other_than`) whose time overlaps [start, end); the live one
+        counts as lasting until `now`. One indexed range query, however many streams there are."""
+        ends_after = col(StreamRow.ended_at) > start
+        if now > start:
+            ends_after = or_(ends_after, col(StreamRow.ended_at).is_(None))
+        query = (
+            select(StreamRow)
+            .where(
+                StreamRow.profile_id == profile_id,
+                col(StreamRow.id) != other_than,
+                col(StreamRow.started_at) < end,
+                ends_after,
+            )
+            .order_by(col(StreamRow.started_at))
+            .limit(1)
+        )
+        row = self.s.exec(query).first()
+        return _stream(row) if row else None
 
     def by_title(self, profile_id: int, title: str) -> list[Stream]:
         query = (

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from companion.domain.catalog import gift_key
 from companion.domain.economics import GiftTotals, share_percent_text
 from companion.domain.models import CatalogGift, GiftEvent, Stream
-from companion.domain.timeutil import format_duration, utc_now
+from companion.domain.timeutil import format_duration
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.history import StreamGifterRow
 from companion.services.tracking import MAX_FAVOURITES
 from companion.ui.format import cash, whole
@@ -52,8 +53,16 @@ class LivePanel(QWidget):
 
     totals_shown = Signal()  # the totals labels were just updated (benchmarks and tests wait on it)
 
-    def __init__(self, services: Services, tasks: TaskRunner, logger: GiftLogger, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        logger: GiftLogger,
+        context: ProfileContext,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        self.context = context  # the Streams page hands it a new one when it changes
         self.setObjectName("page")
         self.setWindowTitle("Live mode")
         self.services = services
@@ -201,7 +210,7 @@ class LivePanel(QWidget):
         self.diamonds_card.set_value(whole(totals.diamonds), f"diamonds · {whole(totals.gifts)} gifts")
         self.coins_card.set_value(whole(totals.coins))
         self.cash_card.set_value(
-            cash(totals.cash(self.share_bps)), f"cash at {share_percent_text(self.share_bps)} %"
+            cash(self.context, totals.diamonds, self.share_bps), f"cash at {share_percent_text(self.share_bps)} %"
         )
         self.totals_shown.emit()
 
@@ -227,7 +236,7 @@ class LivePanel(QWidget):
         self.add_favourite_button.setEnabled(len(self.favourites) < MAX_FAVOURITES)
 
     def _save_favourites(self, names: list[str]) -> None:
-        self.tasks.run(lambda: self.services.streams.set_favourites(names), self._show_favourites)
+        self.tasks.write(lambda: self.services.streams.set_favourites(names), self._show_favourites)
 
     @Slot()
     def add_typed_favourite(self) -> None:
@@ -291,7 +300,7 @@ class LivePanel(QWidget):
     @Slot()
     def _tick(self) -> None:
         if self.stream is not None:
-            self.timer_label.setText(format_duration(self.stream.duration(utc_now())))
+            self.timer_label.setText(format_duration(self.stream.duration(self.context.now())))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.clock_timer.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from pathlib import Path
 
@@ -19,32 +20,43 @@ from PySide6.QtWidgets import (
 )
 
 from companion import APP_NAME, __version__
-from companion.services import Services
-from companion.services.economics import Display
+from companion.services import Services, ServicesFactory
+from companion.services.context import ProfileContext
 from companion.ui.application import show_unexpected_error
 from companion.ui.dialogs.import_gifts import ask_and_import
-from companion.ui.format import set_display_money, set_display_zone
 from companion.ui.pages import PAGES, PageSpec
-from companion.ui.tasks import TaskRunner
-from companion.ui.widgets.profile_bar import ProfileBar, services_for
+from companion.ui.pages.base import Page
+from companion.ui.tasks import CONTEXT_TOUCHES, EVERYTHING, PROFILE, Changes, TaskRunner
+from companion.ui.widgets.profile_bar import ProfileBar
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, log_dir: Path | None = None, parent: QWidget | None = None) -> None:
+    """`factory` builds the services of another profile (the composition root's; default: `services.reopen`)."""
+
+    def __init__(
+        self,
+        services: Services,
+        log_dir: Path | None = None,
+        parent: QWidget | None = None,
+        factory: ServicesFactory | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
+        self.context: ProfileContext = services.context
+        self._factory = factory
         logs = log_dir or services.db.path.parent / "logs"
         self.setWindowTitle(APP_NAME)
         self.resize(1200, 760)
         self.setMinimumSize(900, 560)
         self.tasks = TaskRunner(on_error=lambda exc: show_unexpected_error(self, exc, logs))
+        self.tasks.changed.connect(self.data_changed)
 
         self.pages = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(210)
         self._specs: list[PageSpec] = list(PAGES)
-        self._built: dict[str, QWidget] = {}
+        self._built: dict[str, Page] = {}
         for spec in self._specs:
             self.nav.addItem(spec.title)
             self.pages.addWidget(QWidget())  # replaced by the real page the first time it is shown
@@ -69,41 +81,35 @@ class MainWindow(QMainWindow):
         self.profile_bar = ProfileBar(self.tasks, self)
         self.profile_bar.switch_requested.connect(self.switch_profile)
         self.addToolBar(self.profile_bar)
-        self._load_profile()
+        self.profile_bar.load(services)
         self.statusBar().showMessage(f"Data folder: {services.db.path.parent}")
         self.nav.setCurrentRow(0)
 
     # ---- pages -------------------------------------------------------------------------------------------
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Page:
         """The page with this key, built now if it was not shown yet."""
         if key not in self._built:
             index = next(i for i, spec in enumerate(self._specs) if spec.key == key)
             spec = self._specs[index]
             page_class = getattr(importlib.import_module(spec.module), spec.cls)
-            page = page_class(self.services, self.tasks)
+            page = page_class(self.services, self.tasks, self.context)
             placeholder = self.pages.widget(index)
             self.pages.insertWidget(index, page)
             if placeholder is not None:
                 self.pages.removeWidget(placeholder)
                 placeholder.deleteLater()
             self._built[key] = page
-            reload_requested = getattr(page, "reload_requested", None)  # e.g. Settings: profile saved, restore
-            if reload_requested is not None:
-                reload_requested.connect(self.reload_services)
-            wrote = getattr(page, "changed", None)  # e.g. Streams: a gift logged, a stream edited
-            if wrote is not None:
-                wrote.connect(lambda source=page: self.data_changed(source))
         return self._built[key]
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> Page:
         """Switch to a page (as a click in the navigation would) and return it."""
         index = next(i for i, spec in enumerate(self._specs) if spec.key == key)
         self.nav.setCurrentRow(index)
         return self.page(key)
 
     @property
-    def streams_page(self) -> QWidget:
+    def streams_page(self) -> Page:
         return self.page("streams")
 
     @Slot(int)
@@ -112,33 +118,31 @@ class MainWindow(QMainWindow):
             return
         page = self.page(self._specs[row].key)
         self.pages.setCurrentIndex(row)
-        on_shown = getattr(page, "on_shown", None)
-        if on_shown is not None:
-            on_shown()
+        page.on_shown()
 
-    def data_changed(self, source: QWidget | None = None) -> None:
-        """Tell every built page (but the one that wrote) that gifts, streams or settings changed. Pages out of
-        sight only note it and reload when shown, so logging a gift live never queues their queries."""
+    @Slot(object)
+    def data_changed(self, changes: Changes) -> None:
+        """A write finished: every built page hears what it touched (those out of sight only note it). A write
+        that changes the profile's context (zone, share, display rate) hands every page a new one instead."""
+        if EVERYTHING in changes.touches:
+            self.reload_services(None)  # a restore: ids may have changed
+        elif changes.touches & CONTEXT_TOUCHES:
+            if PROFILE in changes.touches:
+                self.profile_bar.load(self.services)  # the name may have changed
+            self.tasks.run(self.services.fresh_context, self.set_context)
+        else:
+            for page in self._built.values():
+                page.data_changed(changes)
+
+    def set_context(self, context: ProfileContext) -> None:
+        """Every page shows its figures and times through the new context (no restart); dialogs opened from here
+        on get it with the services."""
+        self.context = context
+        self.services = dataclasses.replace(self.services, context=context)
         for page in self._built.values():
-            if page is source:
-                continue
-            changed = getattr(page, "data_changed", None)
-            if changed is not None:
-                changed()
+            page.context = context
 
     # ---- profiles ----------------------------------------------------------------------------------------
-
-    def _load_profile(self) -> None:
-        """Fill the switcher and show times in the profile's zone."""
-        self.profile_bar.load(self.services)
-        profiles, economics, profile_id = self.services.profiles, self.services.economics, self.services.profile_id
-        self.tasks.run(lambda: (profiles.get(profile_id).time_zone, economics.display()), self._show_profile_as)
-
-    def _show_profile_as(self, look: tuple[str, Display]) -> None:
-        """Times in the profile's zone, cash in its display currency (at its newest noted rate)."""
-        time_zone, display = look
-        set_display_zone(time_zone)
-        set_display_money(display.currency, display.per_usd)
 
     @Slot(int)
     def switch_profile(self, profile_id: int) -> None:
@@ -146,24 +150,23 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def reload_services(self, profile_id: int | None) -> None:
-        """Rebuild the services for a profile (None: the remembered one, e.g. after a restore), then the pages."""
-        current = self.services
-        self.tasks.run(lambda: services_for(current, profile_id), self.set_services)
+        """Ask the composition root for the services of a profile (None: the remembered one), then rebuild."""
+        factory = self._factory or self.services.reopen
+        self.tasks.run(lambda: factory(profile_id), self.set_services)
 
     def set_services(self, services: Services) -> None:
         """Use new services: built pages are dropped and rebuilt lazily, the current one right away."""
         row = max(self.nav.currentRow(), 0)
         for key, page in list(self._built.items()):
-            shutdown = getattr(page, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
+            page.shutdown()
             index = next(i for i, spec in enumerate(self._specs) if spec.key == key)
             self.pages.insertWidget(index, QWidget())
             self.pages.removeWidget(page)
             page.deleteLater()
         self._built.clear()
         self.services = services
-        self._load_profile()
+        self.context = services.context
+        self.profile_bar.load(services)
         self._show_row(row)
 
     def _build_menu(self) -> None:
@@ -174,21 +177,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(import_action)
         tools: dict[str, QWidget] = {}  # live capture stays open (and connected) while you work elsewhere
 
-        def open_tool(module: str, cls: str, reload_signal: str) -> None:
+        def open_tool(module: str, cls: str) -> None:
             dialog = tools.get(cls)
             if dialog is None or not dialog.isVisible():
                 dialog = getattr(importlib.import_module(module), cls)(self.services, self.tasks, self)
-                getattr(dialog, reload_signal).connect(self.data_changed)
                 tools[cls] = dialog
             dialog.show()
             dialog.raise_()
 
-        for text, module, cls, signal in (
-            ("Edit gift &catalog…", "companion.ui.dialogs.catalog_editor", "CatalogEditor", "changed"),
-            ("&Live capture…", "companion.ui.dialogs.live_capture", "LiveCaptureDialog", "captured"),
+        for text, module, cls in (
+            ("Edit gift &catalog…", "companion.ui.dialogs.catalog_editor", "CatalogEditor"),
+            ("&Live capture…", "companion.ui.dialogs.live_capture", "LiveCaptureDialog"),
         ):
             action = QAction(text, self)
-            action.triggered.connect(lambda _=False, m=module, c=cls, s=signal: open_tool(m, c, s))
+            action.triggered.connect(lambda _=False, m=module, c=cls: open_tool(m, c))
             file_menu.addAction(action)
         export_action = QAction("&Export…", self)
         export_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -212,7 +214,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_gifts(self) -> None:
-        ask_and_import(self, self.services, self.tasks, on_imported=self.data_changed)
+        ask_and_import(self, self.services, self.tasks)
 
     @Slot()
     def about(self) -> None:
@@ -225,8 +227,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for page in self._built.values():
-            shutdown = getattr(page, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
+            page.shutdown()
         self.tasks.shutdown()  # let a write in flight finish before the window goes
         super().closeEvent(event)

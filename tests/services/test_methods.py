@@ -22,7 +22,8 @@ IBAN = "GB82WEST12345698765432"
 
 @pytest.fixture
 def methods(services: Services, secret_service: SecretService) -> MethodService:
-    return services.methods
+    """The real keyring (the `services` fixture holds secrets in memory)."""
+    return MethodService(services.db, services.profile_id, KeyringCredentialStore(), services.profiles.clock)
 
 
 def database_bytes(services: Services) -> bytes:

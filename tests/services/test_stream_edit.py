@@ -137,3 +137,28 @@ def test_favourites_default_then_stored_in_order_without_duplicates(services: Se
         services.streams.set_favourites([f"Gift {n}" for n in range(10)])
     assert refused.value.field == "favourites"
     assert services.streams.favourites() == ["Lion", "rose", "Galaxy"]
+
+
+def test_default_title_and_overlap_message_use_the_profiles_zone_not_the_computers(
+    services: Services, clock: FakeClock, computer_zone
+) -> None:
+    """Issue 13: the computer in New York, the profile in Tokyo: 19:00 UTC on 20 Nov is 04:00 on the 21st."""
+    computer_zone("America/New_York")
+    services.profiles.update(services.profile_id, "My channel", "USD", "Asia/Tokyo")
+    older = _past(services, clock, "")
+    assert older.title == "Live 2026-11-21"
+    newer = _past(services, clock, "Newer")
+    with pytest.raises(ValidationError, match="of 2026-11-21 04:00"):
+        services.streams.edit(newer.id, replace(_edit_of(newer), started_at=older.ended_at - timedelta(minutes=1)))
+
+
+def test_the_overlap_check_is_one_range_query(services: Services, clock: FakeClock, monkeypatch) -> None:
+    """It once loaded up to 100,000 streams into Python for every edit."""
+    from companion.store.repositories import StreamRepo
+
+    older = _past(services, clock, "Older")
+    newer = _past(services, clock, "Newer")
+    monkeypatch.setattr(StreamRepo, "recent", lambda *_: pytest.fail("every stream was read"))
+    with pytest.raises(ValidationError, match="Older"):
+        services.streams.edit(newer.id, replace(_edit_of(newer), started_at=older.ended_at - timedelta(minutes=1)))
+    services.streams.edit(newer.id, replace(_edit_of(newer), started_at=older.ended_at))

@@ -1,4 +1,5 @@
-"""GUI fixtures: the real main window on services with the real clock (the stream timer reads it)."""
+"""GUI fixtures: the real main window on services with the test's clock (no test depends on the date it runs on)
+and secrets held in memory."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
+from companion.credentials.memory import InMemoryCredentialStore
 from companion.services import Services, build_services
 from companion.store.db import Database
 from companion.ui.application import apply_look
 from companion.ui.main_window import MainWindow
-from tests.conftest import CATALOG
+from tests.conftest import CATALOG, FakeClock
 
 
 @pytest.fixture(autouse=True)
@@ -21,8 +23,8 @@ def app_look(qapp) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def gui_services(db: Database) -> Services:
-    return build_services(db, CATALOG)
+def gui_services(db: Database, clock: FakeClock) -> Services:
+    return build_services(db, CATALOG, clock=clock, credentials=InMemoryCredentialStore())
 
 
 @pytest.fixture

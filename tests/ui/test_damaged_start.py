@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from companion.services import build_services
 from companion.store.db import DatabaseDamaged, open_database
 from companion.ui.damaged import offer_restore
-from tests.conftest import CATALOG
+from tests.conftest import CATALOG, FakeClock
 
 
 def _damaged_folder(tmp_path: Path) -> tuple[Path, DatabaseDamaged, bytes]:
@@ -43,12 +43,12 @@ def _click_when_shown(qtbot: QtBot, text: str) -> None:
     QTimer.singleShot(50, click)
 
 
-def test_accepting_restores_the_newest_good_backup(qtbot: QtBot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_restores_the_newest_good_backup(qtbot: QtBot, qapp, tmp_path: Path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     folder, damaged, data = _damaged_folder(tmp_path)
     assert "damaged" in str(damaged) and damaged.good_backup is not None
     _click_when_shown(qtbot, "Restore the newest good backup")
     QTimer.singleShot(400, lambda: _click_when_shown(qtbot, "OK"))  # "Restored …" confirmation
-    assert offer_restore(None, damaged, folder / "backups")
+    assert offer_restore(None, damaged, folder / "backups", clock)
     kept = [p for p in (folder / "backups").iterdir() if p.name.endswith("-damaged.sqlite3")]
     assert len(kept) == 1 and kept[0].read_bytes() == data
     db = open_database(folder / "companion.sqlite3", folder / "backups")
@@ -58,10 +58,10 @@ def test_accepting_restores_the_newest_good_backup(qtbot: QtBot, qapp, tmp_path:
         db.dispose()
 
 
-def test_quitting_changes_nothing(qtbot: QtBot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_quitting_changes_nothing(qtbot: QtBot, qapp, tmp_path: Path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     folder, damaged, data = _damaged_folder(tmp_path)
     before = sorted(p.name for p in (folder / "backups").iterdir())
     _click_when_shown(qtbot, "Quit")
-    assert not offer_restore(None, damaged, folder / "backups")
+    assert not offer_restore(None, damaged, folder / "backups", clock)
     assert (folder / "companion.sqlite3").read_bytes() == data
     assert sorted(p.name for p in (folder / "backups").iterdir()) == before

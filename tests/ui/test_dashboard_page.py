@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from companion.domain.timeutil import utc_now
 from companion.services import Services
 from companion.ui.main_window import MainWindow
 from companion.ui.pages.dashboard import DashboardPage
+from companion.ui.tasks import GIFTS
 from tests.ui.conftest import wait_idle
 
 
@@ -44,11 +44,10 @@ def test_dashboard_is_the_first_page_with_an_empty_state(fresh: MainWindow) -> N
 
 
 def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_services: Services) -> None:
-    now = utc_now()
-    # at "now": a gift minutes ago would be yesterday for a run just after midnight
+    now = gui_services.context.now()  # the test's clock
     gui_services.gifts.log("Rose", 1500, "luna", at=now)  # 1,500 × US$0.005 = US$7.50
     gui_services.gifts.log("Rose", 1, "mike", at=now - timedelta(days=40))
-    fresh.data_changed()
+    fresh.tasks.announce([GIFTS])  # as every write through `tasks.write` is
     wait_idle(qtbot, fresh)
     page = _page(fresh)
     assert not page.empty.isVisible() and page.charts_box.isVisible()
@@ -67,7 +66,7 @@ def test_figures_charts_and_refresh(qtbot: QtBot, fresh: MainWindow, gui_service
     # another page changes the data: the dashboard reloads when shown again
     fresh.show_page("streams")
     gui_services.gifts.log("Rose", 500, "zoe", at=now)
-    fresh.data_changed()
+    fresh.tasks.announce([GIFTS])
     fresh.show_page("dashboard")
     wait_idle(qtbot, fresh)
     assert page.cards["today"].diamonds.text() == "2,000"
@@ -82,6 +81,6 @@ def test_a_gift_logged_on_the_streams_page_shows_on_the_dashboard(qtbot: QtBot, 
     wait_idle(qtbot, fresh)
     streams.log_gift("Rose", 30, "luna")  # type: ignore[attr-defined]
     wait_idle(qtbot, fresh)
-    fresh.show_page("dashboard")  # nothing told the dashboard but the Streams page's own `changed` signal
+    fresh.show_page("dashboard")  # nothing told the dashboard but the write's own announcement (`tasks.write`)
     wait_idle(qtbot, fresh)
     assert page.cards["today"].diamonds.text() == "30"

@@ -1,19 +1,23 @@
-"""Short dates keep the year when it is not this year (27 Nov 2025 and 27 Nov 2026 must not look the same)."""
+"""Short dates keep the year when it is not this year (27 Nov 2025 and 27 Nov 2026 must not look the same); "this
+year" is the profile's, by its clock, not the computer's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from companion.ui.format import local_short, set_display_zone
+from companion.services.context import ProfileContext
+from companion.ui.format import local_short
+from tests.conftest import FakeClock
 
 
 def test_short_dates_name_another_year_but_not_this_one() -> None:
-    set_display_zone("UTC")
-    try:
-        now = datetime.now(UTC).replace(microsecond=0)
-        last_year = now.replace(year=now.year - 1, month=11, day=27, hour=21, minute=0)
-        assert local_short(last_year) == f"27 Nov {now.year - 1}, 21:00"
-        this_year = now - timedelta(minutes=1) if now.month > 1 or now.day > 1 else now
-        assert str(now.year) not in local_short(this_year)
-    finally:
-        set_display_zone("")
+    context = ProfileContext(1, ZoneInfo("UTC"), 5000, clock=FakeClock(datetime(2026, 11, 20, 19, 0, tzinfo=UTC)))
+    assert local_short(datetime(2025, 11, 27, 21, 0, tzinfo=UTC), context) == "27 Nov 2025, 21:00"
+    assert local_short(datetime(2026, 1, 1, 0, 0, tzinfo=UTC), context) == "01 Jan, 00:00"
+
+
+def test_this_year_is_the_profiles_year() -> None:
+    """New Year's Eve 20:00 UTC is already 1 January 2027 in Tokyo: a date of 2026 then names its year."""
+    context = ProfileContext(1, ZoneInfo("Asia/Tokyo"), 5000, clock=FakeClock(datetime(2026, 12, 31, 20, tzinfo=UTC)))
+    assert local_short(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), context) == "01 Dec 2026, 12:00"

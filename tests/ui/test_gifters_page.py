@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.store.history_repo import GifterRow
-from companion.ui.format import set_display_zone
 from companion.ui.main_window import MainWindow
 from companion.ui.pages.gifters import GiftersPage, GifterTableModel
 from tests.ui.conftest import wait_idle
@@ -79,21 +78,15 @@ def test_search_narrows_the_list(qtbot: QtBot, window: MainWindow, gui_services:
     assert page.name_label.text() == "No gifter matches this search."
 
 
-def test_first_and_last_seen_are_days_in_the_profiles_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_and_last_seen_are_days_in_the_profiles_time_zone(computer_zone) -> None:
     # the computer is in Los Angeles, the profile in Tokyo: 20:00 UTC on the 20th is already the 21st in Tokyo
-    monkeypatch.setenv("TZ", "America/Los_Angeles")
-    time.tzset()
-    set_display_zone("Asia/Tokyo")
-    try:
-        seen = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
-        model = GifterTableModel()
-        model.set_rows([GifterRow("amy", 5, 1, 1, seen, seen + timedelta(days=3), 1)])
-        assert [model.index(0, column).data() for column in (4, 5)] == ["21 Nov 2026", "24 Nov 2026"]
-        assert model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == "Sat 21 Nov 2026, 05:00"
-    finally:
-        set_display_zone("")
-        monkeypatch.undo()
-        time.tzset()
+    computer_zone("America/Los_Angeles")
+    seen = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    model = GifterTableModel()
+    model.set_context(ProfileContext(1, ZoneInfo("Asia/Tokyo"), 5000))
+    model.set_rows([GifterRow("amy", 5, 1, 1, seen, seen + timedelta(days=3), 1)])
+    assert [model.index(0, column).data() for column in (4, 5)] == ["21 Nov 2026", "24 Nov 2026"]
+    assert model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == "Sat 21 Nov 2026, 05:00"
 
 
 def test_smallest_window_keeps_list_and_detail_apart(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:

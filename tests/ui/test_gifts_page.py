@@ -12,6 +12,7 @@ from companion.services import Services
 from companion.ui.main_window import MainWindow
 from companion.ui.models.lazy_gifts import DIAMONDS, GIFT, SENDER, STREAM, LazyGiftModel
 from companion.ui.pages.gifts import GiftsPage
+from companion.ui.tasks import GIFTS
 from tests.ui.conftest import wait_idle
 
 START = datetime(2026, 10, 1, 18, 0, tzinfo=UTC)
@@ -123,6 +124,7 @@ def test_a_gift_logged_elsewhere_shows_when_the_page_is_shown_again(
     window.show_page("streams")
     wait_idle(qtbot, window)
     gui_services.gifts.log("Lion", 1, "zed")
+    window.tasks.announce([GIFTS])  # as every write through `tasks.write` is
     window.show_page("gifts")
     wait_idle(qtbot, window)
     assert page.model.rowCount() == 6

@@ -67,7 +67,6 @@ def test_good_file_is_imported_and_the_pages_are_told(
     dialog = dialog_for(qtbot, window, gui_services, good)
     told: list[bool] = []
     dialog.imported.connect(lambda: told.append(True))
-    dialog.imported.connect(window.data_changed)
     run_import(qtbot, window, dialog)
     assert dialog.status.text() == "Done: imported 1 gift, 1 stream created."
     assert dialog.progress.value() == 100 and dialog.cancel_button.text() == "Close"

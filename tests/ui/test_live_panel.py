@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from companion.services import Services
 from companion.ui.live_panel import LivePanel
 from companion.ui.main_window import MainWindow
+from companion.ui.tasks import GIFTS
 from tests.ui.conftest import wait_idle
 from tests.ui.test_streams_page import go_live
 
@@ -84,7 +85,7 @@ def test_sender_autocomplete_then_ctrl_digit_while_typing(
     qtbot: QtBot, window: MainWindow, gui_services: Services
 ) -> None:
     gui_services.gifts.log("Rose", 1, "generous_gina")  # a gifter from before this stream…
-    window.data_changed()  # …that an import (say) brought in
+    window.tasks.announce([GIFTS])  # …that an import (say) brought in: every write is announced
     panel = _open(qtbot, window)
     sender = panel.picker.sender_edit
     sender.setFocus()

@@ -40,7 +40,7 @@ def page(qtbot: QtBot, gui_services: Services, store: InMemoryCredentialStore) -
     services = with_store(gui_services, store)
     services.methods.add("paypal", "PayPal main", {"email": EMAIL})
     tasks = TaskRunner(on_error=lambda exc: pytest.fail(f"unexpected error: {exc!r}"))
-    widget = MethodsPage(services, tasks, clipboard_ms=300, reveal_ms=300, minute_ms=100)
+    widget = MethodsPage(services, tasks, services.context, clipboard_ms=300, reveal_ms=300, minute_ms=100)
     qtbot.addWidget(widget)
     widget.resize(1000, 600)
     widget.show()
@@ -53,7 +53,7 @@ def page(qtbot: QtBot, gui_services: Services, store: InMemoryCredentialStore) -
 
 def shown_page(qtbot: QtBot, services: Services) -> MethodsPage:
     """A Payment methods page on its own task runner (failing the test on a worker error), shown and loading."""
-    page = MethodsPage(services, TaskRunner(on_error=lambda exc: pytest.fail(repr(exc))))
+    page = MethodsPage(services, TaskRunner(on_error=lambda exc: pytest.fail(repr(exc))), services.context)
     qtbot.addWidget(page)
     page.show()
     page.on_shown()

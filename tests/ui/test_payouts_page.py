@@ -3,7 +3,7 @@ settings saved through the dialog, goals added."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,11 +16,11 @@ from tests.ui.conftest import wait_idle
 
 
 def _seed(services: Services, days: int = 40, diamonds: int = 2_000) -> None:
-    """`diamonds` a day on each of the `days` local days before today."""
-    today = datetime.now().astimezone().date()
+    """`diamonds` a day on each of the `days` local days before today (the profile's, by the test's clock)."""
+    context = services.context
+    today = context.today()
     for back in range(1, days + 1):
-        at = datetime.combine(today - timedelta(days=back), time(12)).astimezone()
-        services.gifts.log("Rose", diamonds, "fan", at=at)
+        services.gifts.log("Rose", diamonds, "fan", at=context.at_local(today - timedelta(days=back), 12, 0))
 
 
 def _page(qtbot: QtBot, window: MainWindow) -> Any:
@@ -49,14 +49,14 @@ def test_page_shows_balance_band_what_if_and_chart(qtbot: QtBot, window: MainWin
     assert page.balance_card.value_label.text() == "US$400.00"  # 80,000 × 0.005
     assert "80,000 diamonds" in page.balance_card.caption_label.text()
     month = page.snapshot.month
-    if month.days_left:  # a steady history: the band is one number, shown as a range all the same
-        assert " – " in page.end_card.value_label.text()
-        assert "middle" in page.end_card.caption_label.text()
+    assert month.days_left == 10  # the clock says 20 November: no test depends on the day it runs
+    assert " – " in page.end_card.value_label.text()  # a steady history: one number, shown as a range all the same
+    assert "middle" in page.end_card.caption_label.text()
     assert "lumpy" in page.lumpy_label.text()
     assert page.what_if_model.rowCount() == 1  # Classic has one level
     assert page.what_if_model.data(page.what_if_model.index(0, 0)).endswith("(yours)")
     assert page.chart is not None and page.chart.band is not None
-    assert page.chart.band.upperSeries().count() == month.days_left + (1 if month.days_left else 0)
+    assert page.chart.band.upperSeries().count() == month.days_left + 1
     assert page.ledger_empty.isVisibleTo(page) and not page.ledger_view.isVisibleTo(page)
 
 

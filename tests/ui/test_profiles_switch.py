@@ -37,7 +37,7 @@ def test_switch_profile_rebuilds_figures(qtbot: QtBot, window: MainWindow, gui_s
     assert isinstance(dashboard, DashboardPage)
     assert dashboard.cards["all"].diamonds.text() == "0"  # the first profile's gift is not here
     assert dashboard.subtitle.text().startswith("Luna Gaming")
-    assert local_time(datetime(2026, 11, 20, 19, 0, tzinfo=UTC), with_date=True) == "2026-11-21 04:00"  # Tokyo
+    assert local_time(datetime(2026, 11, 20, 19, 0, tzinfo=UTC), window.context, True) == "2026-11-21 04:00"  # Tokyo
     # the choice is remembered for the next start
     assert gui_services.profiles.current().id == other.id
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDateTimeEdit, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from companion.services import Services
-from companion.ui.dialogs.edit_stream import delete_question
+from companion.credentials.memory import InMemoryCredentialStore
+from companion.domain.models import Stream
+from companion.services import Services, build_services
+from companion.services.context import ProfileContext
+from companion.store.db import Database
+from companion.ui.dialogs.edit_stream import EditStreamDialog, delete_question
 from companion.ui.main_window import MainWindow
 from companion.ui.models.streams_table import DIAMONDS, PER_HOUR
 from companion.ui.pages import streams as streams_module
+from tests.conftest import CATALOG, FakeClock
 from tests.ui.conftest import wait_idle
 
 
@@ -54,7 +60,9 @@ def test_new_user_sees_welcome_and_no_empty_list(window: MainWindow) -> None:
     assert titles.index("Streams") < titles.index("Gifts") < titles.index("Gifters")
 
 
-def test_go_live_starts_timer_and_lists_stream(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+def test_go_live_starts_timer_and_lists_stream(
+    qtbot: QtBot, window: MainWindow, gui_services: Services, clock: FakeClock
+) -> None:
     go_live(qtbot, window)
     page = window.streams_page
     assert page.live_badge.isVisible() and page.end_button.isVisible()
@@ -63,8 +71,9 @@ def test_go_live_starts_timer_and_lists_stream(qtbot: QtBot, window: MainWindow,
     assert live is not None and live.title == "Friday night"
     assert page.streams_model.rowCount() == 1
     assert page.detail.picker_box.isVisible()
-    assert page.timer_label.text().startswith("0:00:0")
-    qtbot.waitUntil(lambda: page.timer_label.text() != "0:00:00", timeout=3000)
+    assert page.timer_label.text() == "0:00:00"
+    clock.advance(seconds=75)  # the timer reads the profile's clock: the test's
+    qtbot.waitUntil(lambda: page.timer_label.text() == "0:01:15", timeout=3000)
 
 
 def test_log_gifts_with_picker_updates_table_and_totals(qtbot: QtBot, window: MainWindow) -> None:
@@ -286,41 +295,56 @@ def test_the_live_stream_has_no_delete_button(qtbot: QtBot, window: MainWindow) 
     assert window.streams_page.detail.edit_button.isVisible()
 
 
-def test_edit_dialog_shows_and_reads_times_in_the_profiles_zone(qtbot: QtBot) -> None:
-    """The computer here runs on UTC; the profile lives in Tokyo (UTC+9, no DST): the dialog shows Tokyo wall time."""
-    from datetime import UTC, datetime
-
-    from companion.domain.models import Stream
-    from companion.ui.dialogs.edit_stream import EditStreamDialog
-    from companion.ui.format import set_display_zone
-
+def test_edit_dialog_shows_and_reads_times_in_the_profiles_zone(qtbot: QtBot, computer_zone) -> None:
+    """The computer runs in New York; the profile lives in Tokyo (UTC+9, no DST): the dialog shows Tokyo wall time
+    and reads what is typed as Tokyo wall time (round trip)."""
+    computer_zone("America/New_York")
     start = datetime(2026, 11, 26, 0, 56, 30, tzinfo=UTC)
     stream = Stream(1, 1, "Late chat", start, start.replace(hour=2))
-    set_display_zone("Asia/Tokyo")
-    try:
-        dialog = EditStreamDialog(stream)
-        qtbot.addWidget(dialog)
-        assert dialog.start_edit.text() == "2026-11-26 09:56"
-        assert dialog.edit().started_at == start  # untouched: the exact instant comes back
-        assert dialog.end_edit.text() == "2026-11-26 11:56"
-        dialog.end_edit.setTime(dialog.end_edit.time().addSecs(3600))  # 11:56 → 12:56 Tokyo time
-        assert dialog.edit().ended_at == datetime(2026, 11, 26, 3, 56, 30, tzinfo=UTC)
-    finally:
-        set_display_zone("")
+    dialog = EditStreamDialog(stream, ProfileContext(1, ZoneInfo("Asia/Tokyo"), 5000))
+    qtbot.addWidget(dialog)
+    assert dialog.start_edit.text() == "2026-11-26 09:56"
+    assert dialog.edit().started_at == start  # untouched: the exact instant comes back
+    assert dialog.end_edit.text() == "2026-11-26 11:56"
+    dialog.end_edit.setTime(dialog.end_edit.time().addSecs(3600))  # 11:56 → 12:56 Tokyo time
+    assert dialog.edit().ended_at == datetime(2026, 11, 26, 3, 56, 30, tzinfo=UTC)
+
+
+def test_edit_dialog_in_new_york_with_the_profile_zone_empty(
+    qtbot: QtBot, computer_zone, db: Database, clock: FakeClock
+) -> None:
+    """Issue 13: a stream that started 19:05 in New York (the profile's zone empty = the computer's) showed 14:05,
+    and typing 15:12 as its end was refused as "before the start"."""
+    computer_zone("America/New_York")
+    services = build_services(db, CATALOG, clock=clock, credentials=InMemoryCredentialStore())
+    clock.now = datetime(2026, 11, 21, 0, 5, tzinfo=UTC)  # 19:05 on the 20th in New York
+    services.streams.go_live("Evening")
+    clock.advance(minutes=30)
+    stream = services.streams.end()
+    clock.advance(hours=2)
+    dialog = EditStreamDialog(stream, services.context)
+    qtbot.addWidget(dialog)
+    assert dialog.start_edit.text() == "2026-11-20 19:05"
+    assert dialog.end_edit.text() == "2026-11-20 19:35"
+    dialog.show()
+    for section, typed in ((QDateTimeEdit.Section.HourSection, "20"), (QDateTimeEdit.Section.MinuteSection, "12")):
+        dialog.end_edit.setSelectedSection(section)
+        qtbot.keyClicks(dialog.end_edit, typed)  # as typed over the hour, then the minutes
+    assert dialog.end_edit.text() == "2026-11-20 20:12"
+    change = dialog.edit()
+    assert change.started_at == stream.started_at
+    assert change.ended_at == datetime(2026, 11, 21, 1, 12, tzinfo=UTC)
+    assert services.streams.edit(stream.id, change).ended_at == change.ended_at
 
 
 def test_cash_shows_in_the_profiles_currency_when_a_rate_is_noted(qtbot: QtBot, gui_services: Services) -> None:
     """Streams, like the Dashboard and Payouts, show cash in the profile's currency: 1,000 diamonds at 50 % are
-    US$5.00, at 0.92 € per US$ that is €4.60 (converted once, after the US-dollar total)."""
-    from datetime import date
-
-    from companion.ui.format import set_display_money
-
+    US$5.00, at 0.92 € per US$ that is €4.60 (converted once, from the unrounded US-dollar amount)."""
     gui_services.profiles.update(gui_services.profile_id, "Luna", "EUR", "")
     gui_services.economics.set_rate("EUR", "0.92", date(2026, 1, 1))
     gui_services.streams.go_live("Euro night")
     gui_services.gifts.log("Rose", 1000, "luna")
-    win = MainWindow(gui_services)
+    win = MainWindow(gui_services.reopen(None))
     qtbot.addWidget(win)
     try:
         page = win.show_page("streams")
@@ -330,4 +354,3 @@ def test_cash_shows_in_the_profiles_currency_when_a_rate_is_noted(qtbot: QtBot, 
         assert page.streams_model.index(0, cash_column).data() == "€4.60"
     finally:
         win.tasks.shutdown()
-        set_display_money("USD", Decimal(1))

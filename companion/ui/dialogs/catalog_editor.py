@@ -31,7 +31,7 @@ from companion.domain.models import CatalogGift
 from companion.services import Services
 from companion.ui.format import local_time, whole
 from companion.ui.models.base import RecordTableModel
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import CATALOG, TaskRunner
 
 STREAK = 2
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
@@ -183,8 +183,9 @@ class CatalogEditor(QDialog):
             if current is None or current.id != gift_id:
                 return  # another gift was chosen meanwhile
             self.history.clear()
+            context = self.services.context
             for point in reversed(points):
-                self.history.addItem(f"{whole(point.coins)} coins  from {local_time(point.valid_from, True)}")
+                self.history.addItem(f"{whole(point.coins)} coins  from {local_time(point.valid_from, context, True)}")
 
         self.tasks.run(lambda: self.services.catalog.price_history(gift_id), shown)
 
@@ -210,7 +211,7 @@ class CatalogEditor(QDialog):
             self.changed.emit()
             self.reload(select_id=gift_id)
 
-        self.tasks.run(lambda: self.services.catalog.set_price(gift_id, coins), done, self._refused)
+        self.tasks.write(lambda: self.services.catalog.set_price(gift_id, coins), done, (CATALOG,), self._refused)
 
     @Slot()
     def add_gift(self) -> None:
@@ -228,7 +229,8 @@ class CatalogEditor(QDialog):
             self.changed.emit()
             self.reload(select_id=added.id)
 
-        self.tasks.run(lambda: self.services.catalog.add_custom(name, coins, streakable), done, self._refused)
+        add = self.services.catalog.add_custom
+        self.tasks.write(lambda: add(name, coins, streakable), done, (CATALOG,), self._refused)
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, CompanionError):

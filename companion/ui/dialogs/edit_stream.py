@@ -5,7 +5,7 @@ The dialog only collects; the page saves through the service off the GUI thread 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, Slot
 from PySide6.QtGui import QIntValidator
@@ -24,27 +24,26 @@ from PySide6.QtWidgets import (
 
 from companion.domain.errors import ValidationError
 from companion.domain.models import Stream
+from companion.services.context import ProfileContext
 from companion.services.tracking import MAX_AUDIENCE, StreamEdit
-from companion.ui.format import display_zone, whole
+from companion.ui.format import whole
 
 _FORMAT = "yyyy-MM-dd HH:mm"
 
 
-def _qt_time(moment: datetime) -> QDateTime:
+def _qt_time(moment: datetime, context: ProfileContext) -> QDateTime:
     """The wall-clock time in the profile's zone, carried as plain fields (a UTC-spec QDateTime, so Qt never shifts
     it into the computer's own zone)."""
-    wall = moment.astimezone(display_zone())  # None: the computer's zone
+    wall = context.local(moment)
     return QDateTime(
         QDate(wall.year, wall.month, wall.day), QTime(wall.hour, wall.minute, wall.second), QTimeZone.utc()
     )
 
 
-def _utc(edit: QDateTimeEdit) -> datetime:
-    """The edited wall-clock time, read in the profile's zone, as a UTC instant."""
+def _utc(edit: QDateTimeEdit, context: ProfileContext) -> datetime:
+    """The edited wall-clock time, read in the profile's zone (the same one it was shown in), as a UTC instant."""
     day, clock = edit.dateTime().date(), edit.dateTime().time()
-    wall = datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), clock.second())
-    zone = display_zone()
-    return (wall.replace(tzinfo=zone) if zone is not None else wall.astimezone()).astimezone(UTC)
+    return context.at_local(day.toPython(), clock.hour(), clock.minute(), clock.second())  # type: ignore[arg-type]
 
 
 class EditStreamDialog(QDialog):
@@ -52,18 +51,23 @@ class EditStreamDialog(QDialog):
 
     submitted = Signal(object)
 
-    def __init__(self, stream: Stream, parent: QWidget | None = None) -> None:
+    def __init__(self, stream: Stream, context: ProfileContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stream = stream
+        self.context = context
         self.setWindowTitle("Edit stream")
         self.setMinimumWidth(440)
         self.title_edit = QLineEdit(stream.title)
-        self.start_edit = QDateTimeEdit(_qt_time(stream.started_at))
-        self.end_edit = QDateTimeEdit(_qt_time(stream.ended_at or stream.started_at))
-        self._shown = (self.start_edit.dateTime(), self.end_edit.dateTime())  # untouched: keep the exact instants
+        self.start_edit, self.end_edit = QDateTimeEdit(), QDateTimeEdit()
         for edit in (self.start_edit, self.end_edit):
+            # An editor converts what it is given into the computer's zone unless it works in UTC itself: the
+            # profile's wall time, carried in UTC fields, then showed 14:05 for 19:05 in New York (issue 13).
+            edit.setTimeZone(QTimeZone.utc())
             edit.setDisplayFormat(_FORMAT)
             edit.setCalendarPopup(True)
+        self.start_edit.setDateTime(_qt_time(stream.started_at, context))
+        self.end_edit.setDateTime(_qt_time(stream.ended_at or stream.started_at, context))
+        self._shown = (self.start_edit.dateTime(), self.end_edit.dateTime())  # untouched: keep the exact instants
         self.peak_edit = self._count_edit(stream.peak_viewers)
         self.followers_edit = self._count_edit(stream.new_followers)
         self.notes_edit = QPlainTextEdit(stream.notes)
@@ -107,9 +111,8 @@ class EditStreamDialog(QDialog):
         edit.setValidator(QIntValidator(0, MAX_AUDIENCE))
         return edit
 
-    @staticmethod
-    def _instant(edit: QDateTimeEdit, shown: QDateTime, original: datetime | None) -> datetime:
-        return original if original is not None and edit.dateTime() == shown else _utc(edit)
+    def _instant(self, edit: QDateTimeEdit, shown: QDateTime, original: datetime | None) -> datetime:
+        return original if original is not None and edit.dateTime() == shown else _utc(edit, self.context)
 
     def edit(self) -> StreamEdit:
         peak, followers = self.peak_edit.text().strip(), self.followers_edit.text().strip()

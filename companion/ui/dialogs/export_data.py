@@ -56,7 +56,7 @@ class ExportDialog(QDialog):
             self.format_box.addItem(text, key)
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.one_month = QCheckBox("Only one month")
-        self.month_edit = QDateEdit(QDate.currentDate())
+        self.month_edit = QDateEdit(QDate(services.context.today()))  # the profile's month, not the computer's
         self.month_edit.setDisplayFormat("MMMM yyyy")
         self.month_edit.setCalendarPopup(False)
         self.one_month.toggled.connect(self.month_edit.setEnabled)

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from companion.domain.errors import ImportRejected
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.import_preview import COLUMNS, REQUIRED, event_preview, guess_mapping, read_preview
 from companion.services.importing import ImportCancelled, ImportResult
 from companion.ui.format import local_time
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import CATALOG, GIFTS, STREAMS, TaskRunner
 
 MAX_SHOWN = 200
 _NUMBER = re.compile(r"[0-9][0-9,]*")
@@ -158,7 +159,7 @@ class ImportDialog(QDialog):
     def _load_preview(self) -> None:
         self.errors.setVisible(False)
         if self.file_format == "events":
-            header, rows = _event_preview(self.path)
+            header, rows = _event_preview(self.path, self.services.context)
             line_numbers = [row.pop(0) for row in rows]
             header = header[1:]
             self.needs_mapping = False
@@ -248,7 +249,7 @@ class ImportDialog(QDialog):
                 return gifts.import_events(path, report, cancel)
             return gifts.import_csv(path, mapping, report, cancel)
 
-        self.tasks.run(work, self._done, self._failed)
+        self.tasks.write(work, self._done, (GIFTS, STREAMS, CATALOG), self._failed)
 
     @Slot(int, int, str)
     def _show_progress(self, done: int, total: int, what: str) -> None:
@@ -303,7 +304,7 @@ class ImportDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.RichText)
 
 
-def _event_preview(path: Path) -> tuple[list[str], list[list[str]]]:
+def _event_preview(path: Path, context: ProfileContext) -> tuple[list[str], list[list[str]]]:
     """The first events of a log as a table (time, sender, gift, coins, count, streak), read without the DB."""
     header = ["Line", "Time", "Sender", "Gift", "Coins each", "Count", "Streak"]
     rows: list[list[str]] = []
@@ -314,7 +315,7 @@ def _event_preview(path: Path) -> tuple[list[str], list[list[str]]]:
             continue
         coins = "" if event.coins_each is None else f"{event.coins_each:,}"
         rows.append(
-            [line, local_time(event.at, with_date=True), event.sender, event.gift, coins, f"{event.count:,}",
+            [line, local_time(event.at, context, True), event.sender, event.gift, coins, f"{event.count:,}",
              event.streak]
         )  # fmt: skip
     return header, rows

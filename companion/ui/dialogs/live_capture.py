@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import CompanionError
-from companion.domain.timeutil import utc_now
 from companion.services import Services
 from companion.services.capture import (
     INSTALL_HINT,
@@ -34,7 +33,7 @@ from companion.services.capture import (
     capture_available,
 )
 from companion.ui.format import whole
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import CATALOG, GIFTS, STREAMS, TaskRunner
 
 #: How often the window refreshes its counts and stores streaks that went quiet.
 REFRESH_MS = 3000
@@ -67,7 +66,7 @@ class LiveCaptureDialog(QDialog):
         self.client_factory: ClientFactory = client_factory or LiveClient
         self.installed = capture_available() if installed is None else installed
         self.capture = CaptureService(
-            services.db, services.profile_id, utc_now, services.db.path.parent / "live-events"
+            services.db, services.profile_id, services.context.clock, services.db.path.parent / "live-events"
         )
         self.session: CaptureSession | None = None
         self.client: Any = None
@@ -188,12 +187,14 @@ class LiveCaptureDialog(QDialog):
             if status.gifts != self._gifts_shown:  # pages reload only when something was logged
                 self._gifts_shown = status.gifts
                 self.captured.emit()
+                self.tasks.announce(_CAPTURED)
 
         self.tasks.run(lambda: (session.flush_stale(), session.status())[1], stored)
 
     def _closed(self, status: CaptureStatus) -> None:
         self._show_counts(status)
         self.captured.emit()
+        self.tasks.announce(_CAPTURED)
 
     def _show_counts(self, status: CaptureStatus) -> None:
         parts = [
@@ -212,6 +213,10 @@ class LiveCaptureDialog(QDialog):
     def reject(self) -> None:  # Escape and the window's close button both end here
         self.disconnect_live()
         super().reject()
+
+
+#: What a capture writes: gifts, the live stream's totals, gifts new to the catalog.
+_CAPTURED = (GIFTS, STREAMS, CATALOG)
 
 
 def _count(n: int, noun: str) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from companion.domain.errors import CompanionError
 from companion.domain.payment_methods import FIELDS, KIND_TITLES, KINDS, PaymentMethod
 from companion.services import Services
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import METHODS, TaskRunner
 
 OTHER_ROWS = 4
 
@@ -167,7 +167,7 @@ class MethodDialog(QDialog):
             work = lambda: methods.edit(method_id, label, new_values)  # noqa: E731
         self.buttons.setEnabled(False)
         self.error_label.setVisible(False)
-        self.tasks.run(work, self._saved, self._refused)
+        self.tasks.write(work, self._saved, (METHODS,), self._refused, self.parent())
 
     def _saved(self, method: PaymentMethod) -> None:
         self.buttons.setEnabled(True)

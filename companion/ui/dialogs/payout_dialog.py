@@ -5,7 +5,7 @@ shows the reason in the dialog (`show_error`) so the creator can fix it without 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.withdrawals import PAYOUT_STATUSES
+from companion.services.context import ProfileContext
 from companion.services.payouts import PaymentMethodChoice
-from companion.ui.format import display_zone
 
 
 def _qdate(day: date) -> QDate:
@@ -35,13 +35,12 @@ def _day(edit: QDateEdit) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def picked_instant(day: date, now: datetime) -> datetime:
+def picked_instant(day: date, context: ProfileContext) -> datetime:
     """A date picked in a dialog as an instant: now for today, else noon that day in the profile's zone (clear
     of DST edges) — never later than now, so "requested today, paid today" stays in order."""
-    tz = display_zone()
-    naive = datetime.combine(day, time(12))
-    noon = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    return min(noon, now) if day >= now.astimezone(tz).date() else noon
+    now = context.now()
+    noon = context.at_local(day, 12, 0)
+    return min(noon, now) if day >= context.today() else noon
 
 
 class _FormDialog(QDialog):
@@ -85,8 +84,12 @@ class PayoutDialog(_FormDialog):
     """Record a withdrawal: amount (US$), status, method (optional), fee (empty: the method kind's fee), dates,
     notes. `values()` matches `PayoutService.record`'s keywords."""
 
-    def __init__(self, methods: list[PaymentMethodChoice], today: date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, methods: list[PaymentMethodChoice], context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Record a payout", parent)
+        self.context = context
+        today = context.today()
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("e.g. 250.00")
         self.status = QComboBox()
@@ -126,14 +129,13 @@ class PayoutDialog(_FormDialog):
     def values(self) -> dict[str, Any]:
         status = self.status.currentText()
         fee = self.fee.text().strip()
-        now = datetime.now(UTC)
         return {
             "gross_usd": self.amount.text().strip(),
             "status": status,
             "method_id": self.method.currentData(),
             "fee_usd": fee or None,
-            "requested_at": picked_instant(_day(self.requested), now),
-            "paid_at": picked_instant(_day(self.paid), now) if status == "paid" else None,
+            "requested_at": picked_instant(_day(self.requested), self.context),
+            "paid_at": picked_instant(_day(self.paid), self.context) if status == "paid" else None,
             "notes": self.notes.text(),
         }
 

@@ -7,6 +7,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from companion.services.context import ProfileContext
+
 Index = QModelIndex | QPersistentModelIndex
 Record = TypeVar("Record")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -17,6 +19,13 @@ class HeadedTableModel(QAbstractTableModel):
 
     HEADERS: ClassVar[tuple[str, ...]] = ()
     NUMERIC: ClassVar[frozenset[int]] = frozenset()
+    #: How times and cash read (the profile's zone and display rate); set by the page before rows arrive.
+    context: ProfileContext
+
+    def set_context(self, context: ProfileContext) -> None:
+        self.context = context
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)

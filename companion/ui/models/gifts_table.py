@@ -19,7 +19,7 @@ class GiftTableModel(RecordTableModel[GiftEvent]):
 
     def display(self, gift: GiftEvent, column: int) -> str:
         if column == TIME:
-            return local_time(gift.received_at)
+            return local_time(gift.received_at, self.context)
         if column == SENDER:
             return gift.sender or "anonymous"
         if column == GIFT:
@@ -28,5 +28,5 @@ class GiftTableModel(RecordTableModel[GiftEvent]):
 
     def extra(self, gift: GiftEvent, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == TIME:
-            return local_time(gift.received_at, with_date=True)
+            return local_time(gift.received_at, self.context, with_date=True)
         return None

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from companion.domain.models import GiftEvent
+from companion.services.context import ProfileContext
 from companion.ui.format import local_time, whole
 from companion.ui.models.base import RIGHT, HeadedTableModel, Index
 
@@ -51,6 +52,10 @@ class LazyGiftModel(HeadedTableModel):
         self._titles = stream_titles
         self._pages.clear()
         self.endResetModel()
+
+    def set_context(self, context: ProfileContext) -> None:
+        self._pages.clear()  # cached texts were formatted in the old zone
+        super().set_context(context)
 
     def set_stream_titles(self, stream_titles: Mapping[int, str]) -> None:
         """Titles arrived (or changed) after the ids: redraw the cached rows with them."""
@@ -103,7 +108,7 @@ class LazyGiftModel(HeadedTableModel):
     def _cells(self, gift: GiftEvent) -> tuple[str, ...]:
         stream = "—" if gift.stream_id is None else self._titles.get(gift.stream_id, "")
         return (
-            local_time(gift.received_at, with_date=True), stream, gift.sender or "anonymous", gift.gift_name,
+            local_time(gift.received_at, self.context, True), stream, gift.sender or "anonymous", gift.gift_name,
             whole(gift.count), whole(gift.coins_each), whole(gift.diamonds),
         )  # fmt: skip
 

@@ -27,7 +27,7 @@ class PayoutTableModel(RecordTableModel[Payout]):
 
     def display(self, payout: Payout, column: int) -> str:
         if column == REQUESTED:
-            return local_short(payout.requested_at)
+            return local_short(payout.requested_at, self.context)
         if column == STATUS:
             return payout.status
         if column == AMOUNT:
@@ -41,7 +41,7 @@ class PayoutTableModel(RecordTableModel[Payout]):
         if column == METHOD:
             return payout.method_label or "–"
         if column == PAID:
-            return local_short(payout.paid_at) if payout.paid_at else "–"
+            return local_short(payout.paid_at, self.context) if payout.paid_at else "–"
         return payout.notes
 
     def extra(self, payout: Payout, column: int, role: int) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from companion.domain.timeutil import format_duration, utc_now
+from companion.domain.timeutil import format_duration
 from companion.services.tracking import StreamOverview
 from companion.ui.format import cash, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
@@ -27,15 +27,15 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
         if column == TITLE:
             return f"● {stream.title}" if stream.is_live else stream.title
         if column == STARTED:
-            return local_short(stream.started_at)
+            return local_short(stream.started_at, self.context)
         if column == DURATION:
-            return "live" if stream.is_live else format_duration(stream.duration(utc_now()))
+            return "live" if stream.is_live else format_duration(stream.duration(self.context.now()))
         if column == GIFTS:
             return whole(overview.totals.gifts)
         if column == DIAMONDS:
             return whole(overview.totals.diamonds)
         if column == CASH:
-            return cash(overview.cash, overview.currency)
+            return cash(self.context, overview.totals.diamonds)
         return "–" if overview.per_hour is None else whole(overview.per_hour)
 
     def extra(self, overview: StreamOverview, column: int, role: int) -> Any:
@@ -43,7 +43,7 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
         if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column in (TITLE, DURATION):
             return QColor("#fe2c55")
         if role == Qt.ItemDataRole.ToolTipRole:
-            length = "live now" if stream.is_live else f"lasted {format_duration(stream.duration(utc_now()))}"
+            length = "live now" if stream.is_live else f"lasted {format_duration(stream.duration(self.context.now()))}"
             per_hour = "" if overview.per_hour is None else f"\n{whole(overview.per_hour)} diamonds per live hour"
-            return f"{stream.title}\n{local_day(stream.started_at)} · {length}{per_hour}"
+            return f"{stream.title}\n{local_day(stream.started_at, self.context)} · {length}{per_hour}"
         return None

@@ -1,12 +1,9 @@
 """Qt pages of the app, and the list the main window builds its navigation from.
 
-A page is a QWidget built as `PageClass(services, tasks)`. Pages are imported and built lazily, the first time
-they are shown, so start-up pays only for the first page. A page may define any of:
-
-- `on_shown()`: the page became visible (first time included): load or refresh what it shows;
-- `data_changed()`: gifts, streams or settings changed elsewhere (an import, another page): reload when next shown
-  or right away;
-- `shutdown()`: the window is closing: stop timers, let go of resources.
+A page is a `companion.ui.pages.base.Page` built as `PageClass(services, tasks, context)`. Pages are imported and
+built lazily, the first time they are shown, so start-up pays only for the first page. The window calls
+`on_shown()` when a page comes on screen, `data_changed(changes)` after every write (`tasks.write`), sets
+`page.context` when the profile's context changes, and `shutdown()` on close.
 
 To add a page, add one line to `PAGES`: (key, navigation title, module, class name)."""
 

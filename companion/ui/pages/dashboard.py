@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.dashboard import Dashboard, PeriodFigures
 from companion.services.stability import Stability
 from companion.ui.format import money, whole
-from companion.ui.pages.stale import ReloadsWhenStale
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import GIFTS, STREAMS, TaskRunner
 from companion.ui.widgets.cards import card_frame, section_title
 from companion.ui.widgets.scroll_page import scrolling_layout
 
@@ -73,19 +74,19 @@ def _panel(*widgets: QWidget) -> QFrame:
     return card_frame(None, *widgets, margins=(14, 10, 14, 10), spacing=None)[0]
 
 
-class DashboardPage(QWidget, ReloadsWhenStale):
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+class DashboardPage(Page):
+    TITLE = "Dashboard"
+    WATCHES = frozenset({GIFTS, STREAMS})
+
+    def __init__(
+        self, services: Services, tasks: TaskRunner, context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, tasks, context, parent)
         self.loaded: _Loaded | None = None
-        self._stale = True
         self.charts: dict[str, Any] = {}
         self.panels: dict[str, QFrame] = {}
 
-        title = QLabel("Dashboard")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("muted")
         self.subtitle.setWordWrap(True)
@@ -161,10 +162,9 @@ class DashboardPage(QWidget, ReloadsWhenStale):
         self._arrange_cards(2 if event.size().width() < self.NARROW else 4)
         super().resizeEvent(event)
 
-    # ---- page protocol (on_shown and data_changed come from ReloadsWhenStale) ----------------------------
+    # ---- page protocol (on_shown and data_changed come from Page) ------------------------------------------
 
     def refresh(self) -> None:
-        self._stale = False
         dashboard, stability = self.services.dashboard, self.services.stability
         self.tasks.run(lambda: _Loaded(dashboard.overview(), stability.overview()), self._show)
 

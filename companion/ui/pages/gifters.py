@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.history import GifterRow, Gifters, GifterStreamRow
 from companion.ui.format import local_date, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import GIFTS, STREAMS, TaskRunner
 from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.stat_card import StatCard
 from companion.ui.widgets.tables import Selection, record_table
@@ -37,11 +39,11 @@ class GifterTableModel(RecordTableModel[GifterRow]):
             return gifter.sender
         if column in self.NUMERIC:
             return whole((gifter.diamonds, gifter.gifts, gifter.streams)[column - 1])
-        return local_date(gifter.first_seen if column == 4 else gifter.last_seen)
+        return local_date(gifter.first_seen if column == 4 else gifter.last_seen, self.context)
 
     def extra(self, gifter: GifterRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column in (4, 5):
-            return local_day(gifter.first_seen if column == 4 else gifter.last_seen)
+            return local_day(gifter.first_seen if column == 4 else gifter.last_seen, self.context)
         return None
 
 
@@ -53,7 +55,7 @@ class GifterStreamsModel(RecordTableModel[GifterStreamRow]):
         if column == 0:
             return row.title
         if column == 1:
-            return local_short(row.started_at)
+            return local_short(row.started_at, self.context)
         if column == 2:
             return f"#{row.rank} of {whole(row.gifters)}"
         return whole(row.diamonds if column == 3 else row.gifts)
@@ -64,20 +66,20 @@ class GifterStreamsModel(RecordTableModel[GifterStreamRow]):
         return None
 
 
-class GiftersPage(QWidget):
+class GiftersPage(Page):
+    TITLE = "Gifters"
+    WATCHES = frozenset({GIFTS, STREAMS})
     LIMIT = 1000  # shown at once; the search finds the rest
     LIST_MIN_WIDTH = 280
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+    def __init__(
+        self, services: Services, tasks: TaskRunner, context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, tasks, context, parent)
         self.selected: str | None = None
         self._generation = 0
 
-        title = QLabel("Gifters")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search gifters…")
         self.search_edit.setAccessibleName("Search gifters")
@@ -92,8 +94,10 @@ class GiftersPage(QWidget):
         heading.addWidget(self.search_edit)
 
         self.gifters_model = GifterTableModel(self)
+        self.gifters_model.set_context(context)
         self.gifters_view = record_table(self.gifters_model, wrap=False)
         self.streams_model = GifterStreamsModel(self)
+        self.streams_model.set_context(context)
         self.streams_view = record_table(self.streams_model, wrap=False, selection=Selection.NoSelection)
 
         self.name_label = QLabel("")
@@ -167,11 +171,12 @@ class GiftersPage(QWidget):
         super().resizeEvent(event)
 
     def on_shown(self) -> None:
-        self.refresh()
+        self._stale = False
+        self.refresh()  # every time: the search may find new gifters
 
-    def data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
+    def context_changed(self) -> None:
+        self.gifters_model.set_context(self.context)
+        self.streams_model.set_context(self.context)
 
     @Slot()
     def refresh(self) -> None:
@@ -233,7 +238,8 @@ class GiftersPage(QWidget):
             return
         self.name_label.setText(gifter.sender)
         self.seen_label.setText(
-            f"First seen {local_date(gifter.first_seen)} · last seen {local_date(gifter.last_seen)} · "
+            f"First seen {local_date(gifter.first_seen, self.context)} · "
+            f"last seen {local_date(gifter.last_seen, self.context)} · "
             f"{whole(gifter.gifts)} gifts, {whole(gifter.items)} items"
         )
         self.diamonds_card.set_value(whole(gifter.diamonds))

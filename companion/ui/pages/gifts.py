@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from companion.domain.models import Stream
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.history import NO_STREAM, GiftFilter, GiftSelection
 from companion.ui.format import cash, local_short, percent, whole
 from companion.ui.models.lazy_gifts import (
@@ -39,7 +40,8 @@ from companion.ui.models.lazy_gifts import (
     LazyGiftModel,
     indicator_order,
 )
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import CATALOG, GIFTS, STREAMS, Changes, TaskRunner
 from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.stat_card import StatCard
 
@@ -69,20 +71,21 @@ def period_range(period: str, today: date, first: date, last: date) -> tuple[dat
     return None, None
 
 
-class GiftsPage(QWidget):
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+class GiftsPage(Page):
+    TITLE = "Gifts"
+    WATCHES = frozenset({GIFTS, STREAMS, CATALOG})
+
+    def __init__(
+        self, services: Services, tasks: TaskRunner, context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, tasks, context, parent)
         self.selection: GiftSelection | None = None
         self._generation = 0  # results of an older query are dropped
         self._lists_loaded = False
         self._sort = ("time", True)
         self._titles: dict[int, str] = {}
 
-        title = QLabel("Gifts")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
         self.status_label = QLabel("")
         self.status_label.setObjectName("muted")
         heading = QHBoxLayout()
@@ -93,7 +96,7 @@ class GiftsPage(QWidget):
         self.period_combo = QComboBox()
         self.period_combo.addItems(PERIODS)
         self.period_combo.setAccessibleName("Period")
-        today = QDate.currentDate()
+        today = QDate(context.today())  # the profile's day, not the computer's
         self.from_edit = QDateEdit(today.addDays(-30))
         self.to_edit = QDateEdit(today)
         for edit in (self.from_edit, self.to_edit):
@@ -135,6 +138,7 @@ class GiftsPage(QWidget):
             cards.addWidget(card)
 
         self.model = LazyGiftModel(services.history.rows, self)
+        self.model.set_context(context)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
@@ -205,20 +209,24 @@ class GiftsPage(QWidget):
 
     # ---- page protocol -------------------------------------------------------------------------------------
 
-    def on_shown(self) -> None:
-        self.apply_filter()  # first, and again each time: gifts may have been logged since
+    def refresh(self) -> None:
+        self.apply_filter()
         if not self._lists_loaded:
             self._load_lists()  # the filter lists after the gifts (the worker runs one job at a time)
 
-    def data_changed(self) -> None:
-        self._lists_loaded = False
-        if self.isVisible():
-            self.on_shown()
+    def data_changed(self, changes: Changes) -> None:
+        if changes.touched(self.WATCHES):
+            self._lists_loaded = False
+        super().data_changed(changes)
+
+    def context_changed(self) -> None:
+        self.model.set_context(self.context)
+        self._lists_loaded = False  # stream names carry local times
 
     # ---- filter --------------------------------------------------------------------------------------------
 
     def current_filter(self) -> GiftFilter:
-        today = date.today()
+        today = self.context.today()  # "Today" is read in the profile's zone, so it is the profile's today
         first, last = period_range(
             self.period_combo.currentText(), today, self.from_edit.date().toPython(), self.to_edit.date().toPython()
         )  # type: ignore[arg-type]
@@ -302,7 +310,7 @@ class GiftsPage(QWidget):
         self.stream_combo.addItem("All streams", None)
         self.stream_combo.addItem("No stream", NO_STREAM)
         for stream in lists.streams:
-            self.stream_combo.addItem(f"{stream.title} · {local_short(stream.started_at)}", stream.id)
+            self.stream_combo.addItem(f"{stream.title} · {local_short(stream.started_at, self.context)}", stream.id)
         self.gift_combo.clear()
         self.gift_combo.addItem("All gifts", None)
         for name in lists.gift_names:
@@ -334,7 +342,7 @@ class GiftsPage(QWidget):
         totals = selection.totals
         self.diamonds_card.set_value(whole(totals.diamonds))
         self.cash_card.set_value(
-            cash(selection.cash, selection.currency), f"cash at {percent(selection.share_bps)} share"
+            cash(self.context, totals.diamonds, selection.share_bps), f"cash at {percent(selection.share_bps)} share"
         )
         self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
         count = len(selection.ids)

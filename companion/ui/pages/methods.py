@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 
 from companion.domain.payment_methods import FIELDS, MASK, PaymentMethod
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.methods import KeyringHealth, Orphans
 from companion.ui.clipboard import CLEAR_AFTER_MS, ConcealedClipboard
 from companion.ui.dialogs.method_dialog import MethodDialog
 from companion.ui.models.base import RecordTableModel
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import METHODS, TaskRunner
 from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.keyring_status import KeyringStatus
 from companion.ui.widgets.tables import record_table
@@ -55,22 +57,23 @@ def field_title(method: PaymentMethod, name: str) -> str:
     return spec.title if spec else name
 
 
-class MethodsPage(QWidget):
+class MethodsPage(Page):
     """Secrets are fetched only on reveal or copy, and dropped from the widgets when hidden, locked or closed."""
+
+    TITLE = "Payment methods"
+    WATCHES = frozenset({METHODS})
 
     def __init__(
         self,
         services: Services,
         tasks: TaskRunner,
+        context: ProfileContext,
         parent: QWidget | None = None,
         clipboard_ms: int = CLEAR_AFTER_MS,
         reveal_ms: int = REVEAL_MS,
         minute_ms: int = 60_000,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+        super().__init__(services, tasks, context, parent)
         self.confirm: Callable[[str, str], bool] = lambda title, text: ask(self, title, text)
         self.clipboard = ConcealedClipboard(clipboard_ms, self)
         self.minute_ms = minute_ms
@@ -81,8 +84,7 @@ class MethodsPage(QWidget):
         self._checked_orphans = False
         self.orphans: Orphans | None = None
 
-        title = QLabel("Payment methods")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
         self.add_button = QPushButton("Add method…")
         self.add_button.setObjectName("primary")
         self.add_button.clicked.connect(self.add_method)
@@ -209,9 +211,9 @@ class MethodsPage(QWidget):
         self.keyring_status.refresh()
         self.tasks.run(self.services.methods.lock_minutes, self._set_lock_minutes)
 
-    def data_changed(self) -> None:
-        # Called after every gift logged on the Streams page too: reload only what is on screen (on_shown reloads
-        # the list whenever the page comes back into view).
+    def mark_stale(self) -> None:
+        # Only a methods write gets here (not every gift logged): reload what is on screen (on_shown reloads the
+        # list whenever the page comes back into view).
         if self.isVisible() and not self.locked:
             self.refresh()
 
@@ -390,14 +392,16 @@ class MethodsPage(QWidget):
         ):
             return
         self.selected = None
-        self.tasks.run(lambda: self.services.methods.remove(method.id), lambda _: self.refresh())
+        self.tasks.write(lambda: self.services.methods.remove(method.id), lambda _: self.refresh(), (METHODS,),
+                         source=self)  # fmt: skip
 
     @Slot()
     def clean_orphans(self) -> None:
         found = self.orphans
         if not found or not self.confirm("Clean up leftovers", f"Remove these leftovers?\n\n{found.describe()}."):
             return
-        self.tasks.run(lambda: self.services.methods.clean_orphans(found), lambda _: self._cleaned())
+        clean = self.services.methods.clean_orphans
+        self.tasks.write(lambda: clean(found), lambda _: self._cleaned(), (METHODS,), source=self)
 
     def _cleaned(self) -> None:
         self.orphan_banner.setVisible(False)
@@ -414,7 +418,7 @@ class MethodsPage(QWidget):
     @Slot(int)
     def _lock_choice_changed(self, index: int) -> None:
         minutes = int(self.lock_box.itemData(index))
-        self.tasks.run(lambda: self.services.methods.set_lock_minutes(minutes))
+        self.tasks.write(lambda: self.services.methods.set_lock_minutes(minutes))
         self._arm_lock(minutes)
 
     def _arm_lock(self, minutes: int) -> None:

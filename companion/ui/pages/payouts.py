@@ -26,12 +26,13 @@ from companion.domain.errors import CompanionError
 from companion.domain.schemes import Level, Scheme
 from companion.domain.withdrawals import METHOD_KINDS, Payout, WithdrawalPlan
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.payouts import Balance, GoalProgress, PaymentMethodChoice, Reconciliation
 from companion.services.projections import MonthView, WhatIf
 from companion.ui.format import local_short, money, percent, plural, whole
 from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
-from companion.ui.pages.stale import ReloadsWhenStale
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import ECONOMICS, GIFTS, PAYOUTS, STREAMS, TaskRunner
 from companion.ui.widgets.cards import card_frame, muted
 from companion.ui.widgets.goal_list import GoalList
 from companion.ui.widgets.stat_card import StatCard
@@ -58,21 +59,21 @@ class _Snapshot:
     methods: list[PaymentMethodChoice]
 
 
-class PayoutsPage(QWidget, ReloadsWhenStale):
+class PayoutsPage(Page):
     """Reads everything in one background task (`refresh`); writes go through dialogs and the services."""
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+    TITLE = "Payouts"
+    WATCHES = frozenset({GIFTS, STREAMS, PAYOUTS})
+
+    def __init__(
+        self, services: Services, tasks: TaskRunner, context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, tasks, context, parent)
         self.snapshot: _Snapshot | None = None
         self.chart: Any = None  # built with the first figures: QtCharts is imported only then
-        self._stale = True
         self._dialog: Any = None
 
-        title = QLabel("Payouts")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
         self.level_label = muted()
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setToolTip("Reward level, withdrawal rules, fees and exchange rates")
@@ -132,6 +133,7 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
 
         ledger_frame, ledger_layout = card_frame("Payouts ledger")
         self.ledger_model = PayoutTableModel(self)
+        self.ledger_model.set_context(context)
         self.ledger_view = record_table(self.ledger_model, 8, min_section=60, min_height=120)
         self.ledger_empty = muted("No payouts recorded yet. “Record payout…” adds one you requested in TikTok.")
         self.paid_button = QPushButton("Mark paid")
@@ -231,8 +233,10 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
 
     # ---- loading ----------------------------------------------------------------------------------------
 
+    def context_changed(self) -> None:
+        self.ledger_model.set_context(self.context)
+
     def refresh(self) -> None:
-        self._stale = False
         services, kind = self.services, self.kind_combo.currentData()
 
         def load() -> _Snapshot:
@@ -337,20 +341,11 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
                 "app tracked. Gifts not logged, or diamonds TikTok has not credited yet, explain a gap."
             )
         self.check_label.setText(
-            f"Last check, {local_short(rec.check.checked_at)}: TikTok "
+            f"Last check, {local_short(rec.check.checked_at, self.context)}: TikTok "
             f"{whole(rec.check.diamonds_shown)} · app {whole(rec.tracked_diamonds)}.\n{verdict}"
         )
 
     # ---- actions ----------------------------------------------------------------------------------------
-
-    def _changed(self, *_: object) -> None:
-        """Something was written: reload this page and tell the others through the window, if there is one."""
-        window = self.window()
-        notify = getattr(window, "data_changed", None)
-        if callable(notify) and window is not self:
-            notify()
-        else:
-            self.refresh()
 
     @Slot()
     def _kind_changed(self) -> None:
@@ -387,10 +382,10 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
                 self.tasks.report_error(exc)
 
         self.ledger_message.setText("")
-        self.tasks.run(work, self._changed, refused)
+        self.tasks.write(work, None, (PAYOUTS,), refused)
 
     def _remove_goal(self, goal_id: int) -> None:
-        self.tasks.run(lambda: self.services.payouts.remove_goal(goal_id), self._changed)
+        self.tasks.write(lambda: self.services.payouts.remove_goal(goal_id), touches=(PAYOUTS,))
 
     @Slot()
     def compare_balance(self) -> None:
@@ -398,7 +393,8 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         if not text.isdigit():
             self.check_label.setText("Type the diamonds as a whole number, e.g. 12500.")
             return
-        self.tasks.run(lambda: self.services.payouts.reconcile(int(text)), self._compared, self._refused_inline)
+        reconcile = self.services.payouts.reconcile  # shown here at once; other pages hear of it
+        self.tasks.write(lambda: reconcile(int(text)), self._compared, (PAYOUTS,), self._refused_inline, self)
 
     def _compared(self, rec: Reconciliation) -> None:
         self.check_edit.clear()
@@ -410,7 +406,7 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         else:
             self.tasks.report_error(exc)
 
-    def _submit(self, dialog: Any, work: Any) -> None:
+    def _submit(self, dialog: Any, work: Any, touches: tuple[str, ...] = (PAYOUTS,)) -> None:
         """Run a dialog's write; on refusal the dialog stays open with the reason, on success it closes."""
 
         def failed(exc: BaseException) -> None:
@@ -420,23 +416,16 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
                 dialog.reject()
                 self.tasks.report_error(exc)
 
-        def done(_: object) -> None:
-            dialog.accept()
-            self._changed()
-
         if hasattr(dialog, "set_busy"):
             dialog.set_busy()
-        self.tasks.run(work, done, failed)
-
-    def _today(self) -> date:
-        return self.snapshot.month.today if self.snapshot else date.today()
+        self.tasks.write(work, lambda _: dialog.accept(), touches, failed)
 
     @Slot()
     def record_payout(self) -> None:
         from companion.ui.dialogs.payout_dialog import PayoutDialog
 
         methods = self.snapshot.methods if self.snapshot else []
-        dialog = PayoutDialog(methods, self._today(), self)
+        dialog = PayoutDialog(methods, self.context, self)
         dialog.submitted.connect(lambda values: self._submit(dialog, lambda: self.services.payouts.record(**values)))
         self._dialog = dialog
         dialog.open()
@@ -446,7 +435,7 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         from companion.ui.dialogs.payout_dialog import GoalDialog
 
         currency = self.snapshot.month.currency if self.snapshot else "USD"
-        dialog = GoalDialog(currency, self._today(), self)
+        dialog = GoalDialog(currency, self.context.today(), self)
         dialog.submitted.connect(lambda values: self._submit(dialog, lambda: self.services.payouts.add_goal(**values)))
         self._dialog = dialog
         dialog.open()
@@ -459,19 +448,18 @@ class PayoutsPage(QWidget, ReloadsWhenStale):
         from companion.ui.dialogs.economics_settings import EconomicsDialog
 
         dialog = EconomicsDialog(state, self)
+        dialog.rate_day.setDate(self.context.today())  # a rate is noted for the profile's today
         economics = self.services.economics
-        dialog.save_requested.connect(lambda values: self._submit(dialog, lambda: economics.save_settings(**values)))
+        dialog.save_requested.connect(
+            lambda values: self._submit(dialog, lambda: economics.save_settings(**values), (ECONOMICS,))
+        )
 
         def note_rate(currency: str, rate: str, day: date) -> None:
             def work() -> Any:
                 economics.set_rate(currency, rate, day)
                 return economics.state()
 
-            def done(new_state: Any) -> None:
-                dialog.set_rates(new_state)
-                self._changed()
-
-            self.tasks.run(work, done, lambda exc: dialog.show_error(str(exc)))
+            self.tasks.write(work, dialog.set_rates, (ECONOMICS,), lambda exc: dialog.show_error(str(exc)))
 
         dialog.rate_requested.connect(note_rate)
         self._dialog = dialog

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,8 +30,10 @@ from companion.domain.models import Profile
 from companion.domain.money import MINOR_UNITS
 from companion.services import Services
 from companion.services.backups import BackupInfo
+from companion.services.context import ProfileContext
 from companion.ui.format import local_time, whole
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import BACKUPS, EVERYTHING, PROFILE, TaskRunner
 from companion.ui.widgets.cards import card_frame
 from companion.ui.widgets.keyring_status import KeyringStatus
 from companion.ui.widgets.scroll_page import scrolling_layout
@@ -46,19 +48,17 @@ def reason_text(reason: str) -> str:
     return REASONS.get(reason, reason)
 
 
-class SettingsPage(QWidget):
-    #: Ask the window to rebuild its services: for a profile id (a switch), or None (the database was replaced).
-    reload_requested = Signal(object)
+class SettingsPage(Page):
+    TITLE = "Settings"
+    WATCHES = frozenset({BACKUPS})
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+    def __init__(
+        self, services: Services, tasks: TaskRunner, context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, tasks, context, parent)
         self.backups: list[BackupInfo] = []
 
-        title = QLabel("Settings")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
 
         self.name_edit = QLineEdit()
         self.currency_box = QComboBox()
@@ -137,13 +137,13 @@ class SettingsPage(QWidget):
     # ---- page protocol ------------------------------------------------------------------------------------
 
     def on_shown(self) -> None:
+        self._stale = False
+        self.refresh()  # every time: the keyring may have been unlocked meanwhile
+
+    def refresh(self) -> None:
         profiles, backups, profile_id = self.services.profiles, self.services.backups, self.services.profile_id
         self.tasks.run(lambda: (profiles.get(profile_id), backups.all()), self._show)
         self.keyring.refresh()
-
-    def data_changed(self) -> None:
-        if self.isVisible():
-            self.on_shown()
 
     @Slot(object)
     def _show(self, loaded: tuple[Profile, list[BackupInfo]]) -> None:
@@ -160,7 +160,7 @@ class SettingsPage(QWidget):
             size = QTableWidgetItem(f"{whole(max(backup.size // 1024, 1))} KB")
             size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for column, item in enumerate(
-                (QTableWidgetItem(local_time(backup.made_at, with_date=True)),
+                (QTableWidgetItem(local_time(backup.made_at, self.context, with_date=True)),
                  QTableWidgetItem(reason_text(backup.reason)), size)
             ):  # fmt: skip
                 item.setToolTip(str(backup.path))
@@ -187,13 +187,15 @@ class SettingsPage(QWidget):
     def save_profile(self) -> None:
         profiles, profile_id = self.services.profiles, self.services.profile_id
         name, currency, zone = self.name_edit.text(), self.currency_box.currentText(), self._zone()
-        self.tasks.run(
-            lambda: profiles.update(profile_id, name, currency, zone), self._profile_saved, self._profile_refused
+        self.tasks.write(
+            lambda: profiles.update(profile_id, name, currency, zone),
+            self._profile_saved,
+            (PROFILE,),  # every page is handed the profile's new zone and currency
+            self._profile_refused,
         )
 
     def _profile_saved(self, profile: Profile) -> None:
         self.profile_status.setText(f"Saved. Figures now show in {profile.currency}.")
-        self.reload_requested.emit(profile.id)
 
     def _profile_refused(self, exc: BaseException) -> None:
         if not isinstance(exc, CompanionError):
@@ -208,11 +210,8 @@ class SettingsPage(QWidget):
         if not accepted or not name.strip():
             return
         profiles = self.services.profiles
-        self.tasks.run(
-            lambda: profiles.switch(profiles.create(name).id),
-            lambda profile: self.reload_requested.emit(profile.id),
-            self._profile_refused,
-        )
+        # the window opens the new profile (remembered as current) with new services
+        self.tasks.write(lambda: profiles.switch(profiles.create(name).id), None, (EVERYTHING,), self._profile_refused)
 
     # ---- backups ----------------------------------------------------------------------------------------
 
@@ -223,7 +222,7 @@ class SettingsPage(QWidget):
     @Slot()
     def create_backup(self) -> None:
         self.backup_status.setText("Backing up…")
-        self.tasks.run(self.services.backups.create, self._after_backup)
+        self.tasks.write(self.services.backups.create, self._after_backup, (BACKUPS,), source=self)
 
     @Slot()
     def restore_selected(self) -> None:
@@ -249,13 +248,12 @@ class SettingsPage(QWidget):
                 return
         self.backup_status.setText("Checking and restoring…")
         backups = self.services.backups
-        self.tasks.run(lambda: backups.restore(path), self._restored, self._restore_refused)
+        self.tasks.write(lambda: backups.restore(path), self._restored, (EVERYTHING,), self._restore_refused)
 
     def _restored(self, kept: Path | None) -> None:
         self.backup_status.setText(
             "Restored." + (f" Your previous data was kept as {kept.name}." if kept is not None else "")
         )
-        self.reload_requested.emit(None)
 
     def _restore_refused(self, exc: BaseException) -> None:
         if not isinstance(exc, CompanionError):

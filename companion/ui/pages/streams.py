@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.models import CatalogGift, GiftEvent, Stream
-from companion.domain.timeutil import format_duration, utc_now
+from companion.domain.timeutil import format_duration
 from companion.services import Services
+from companion.services.context import ProfileContext
 from companion.services.reports import Summary
 from companion.services.tracking import StreamEdit, StreamOverview
 from companion.ui.dialogs.edit_stream import EditStreamDialog, ask_delete
 from companion.ui.live_panel import LivePanel
 from companion.ui.models.streams_table import TITLE, StreamTableModel
-from companion.ui.tasks import TaskRunner
+from companion.ui.pages.base import Page
+from companion.ui.tasks import CATALOG, GIFTS, STREAMS, Changes, TaskRunner
 from companion.ui.widgets.cards import empty_state
 from companion.ui.widgets.gift_logger import GiftLogger
 from companion.ui.widgets.stream_detail import StreamDetail
@@ -53,27 +55,26 @@ class _Detail:
     summary: Summary
 
 
-class StreamsPage(QWidget):
+class StreamsPage(Page):
     """Talks to the services only through `tasks`, so the window never waits on the database."""
 
-    changed = Signal()  # something was written: other pages may refresh
+    TITLE = "Streams"
+    WATCHES = frozenset({GIFTS, STREAMS, CATALOG})
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.services = services
-        self.tasks = tasks
+    def __init__(
+        self, services: Services, tasks: TaskRunner, context: ProfileContext, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, tasks, context, parent)
         self.live: Stream | None = None
         self.selected_id: int | None = None
-        self.logger = GiftLogger(services, tasks, self)
+        self.logger = GiftLogger(services, tasks, self, source=self)  # it shows its own gifts
         self.live_panel: LivePanel | None = None
         self._catalog: list[CatalogGift] = []
         self._senders: list[str] = []
         self._focus_picker = False
         self._lists_loaded = False
 
-        title = QLabel("Streams")
-        title.setObjectName("pageTitle")
+        title = self.title_label()
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("Stream title (optional)")
         self.title_edit.setMinimumWidth(240)
@@ -97,10 +98,11 @@ class StreamsPage(QWidget):
             header.addWidget(widget)
 
         self.streams_model = StreamTableModel(self)
+        self.streams_model.set_context(context)
         self.streams_view = record_table(self.streams_model, TITLE, wrap=False, min_section=70, min_height=150)
         self.streams_view.setVisible(False)  # shown once there are streams
 
-        self.detail = StreamDetail()
+        self.detail = StreamDetail(context)
         self.welcome = empty_state(
             "You have no streams yet.\n\nPress “Go live” when your TikTok LIVE starts: the timer runs, and you "
             "log gifts as they arrive to see coins, diamonds and cash add up.",
@@ -169,10 +171,20 @@ class StreamsPage(QWidget):
     # ---- page protocol (see companion.ui.pages) ----------------------------------------------------------------
 
     def on_shown(self) -> None:
+        self._stale = False
         self.refresh()
 
-    def data_changed(self) -> None:
-        self.reload()
+    def data_changed(self, changes: Changes) -> None:
+        if changes.source is not self and changes.touched(self.WATCHES):
+            self._lists_loaded = False  # an import or capture may bring new gifts and senders
+        super().data_changed(changes)
+
+    def context_changed(self) -> None:
+        self.streams_model.set_context(self.context)
+        self.detail.set_context(self.context)
+        if self.live_panel is not None:
+            self.live_panel.context = self.context
+            self.live_panel.refresh()  # its own window: on screen while this page may not be
 
     def shutdown(self) -> None:
         self.clock_timer.stop()
@@ -250,7 +262,8 @@ class StreamsPage(QWidget):
             return
         title = self.title_edit.text()
         self.go_live_button.setEnabled(False)
-        self.tasks.run(lambda: self.services.streams.go_live(title), self._went_live, self._action_failed)
+        go_live = self.services.streams.go_live
+        self.tasks.write(lambda: go_live(title), self._went_live, (STREAMS,), self._action_failed, self)
 
     def _went_live(self, stream: Stream) -> None:
         self.title_edit.clear()
@@ -259,7 +272,6 @@ class StreamsPage(QWidget):
         self._focus_picker = True
         self._show_live_state()
         self.refresh(select=stream.id)
-        self.changed.emit()
 
     @Slot()
     def end_stream(self) -> None:
@@ -267,13 +279,13 @@ class StreamsPage(QWidget):
             return
         stream_id = self.live.id
         self.end_button.setEnabled(False)
-        self.tasks.run(lambda: self.services.streams.end(stream_id), self._ended, self._action_failed)
+        end = self.services.streams.end
+        self.tasks.write(lambda: end(stream_id), self._ended, (STREAMS,), self._action_failed, self)
 
     def _ended(self, stream: Stream) -> None:
         self.live = None
         self._show_live_state()
         self.refresh(select=stream.id)
-        self.changed.emit()
 
     @Slot(str, int, str)
     def log_gift(self, gift: str, count: int, sender: str) -> None:
@@ -286,7 +298,6 @@ class StreamsPage(QWidget):
             self._senders.append(event.sender)
         if event.stream_id is not None:
             self.refresh_stream(event.stream_id)
-        self.changed.emit()
 
     def refresh_stream(self, stream_id: int) -> None:
         """Re-read one stream's line and, if shown, its detail: after each gift, without re-reading every stream
@@ -323,7 +334,6 @@ class StreamsPage(QWidget):
     def _undone(self, event: GiftEvent) -> None:
         if event.stream_id is not None:
             self.refresh_stream(event.stream_id)
-        self.changed.emit()
 
     @Slot(bool)
     def _undo_available(self, available: bool) -> None:
@@ -335,7 +345,7 @@ class StreamsPage(QWidget):
         if self.live is None or not self._lists_loaded:
             return
         if self.live_panel is None:
-            self.live_panel = LivePanel(self.services, self.tasks, self.logger, self)
+            self.live_panel = LivePanel(self.services, self.tasks, self.logger, self.context, self)
         self.live_panel.start(self.live, self._catalog, self._senders)
 
     # ---- editing -------------------------------------------------------------------------------------------
@@ -349,14 +359,16 @@ class StreamsPage(QWidget):
         overview = self._selected_overview()
         if overview is None:
             return
-        dialog = EditStreamDialog(overview.stream, self)
+        dialog = EditStreamDialog(overview.stream, self.context, self)
         stream_id = overview.stream.id
 
         def save(change: StreamEdit) -> None:
-            self.tasks.run(
+            self.tasks.write(
                 lambda: self.services.streams.edit(stream_id, change),
                 lambda stream: self._edited(dialog, stream),
+                (STREAMS,),
                 dialog.show_error,
+                self,
             )
 
         dialog.submitted.connect(save)
@@ -372,7 +384,6 @@ class StreamsPage(QWidget):
                 self.live_panel.stream = stream
                 self.live_panel.title_label.setText(stream.title)
         self.refresh(select=stream.id)
-        self.changed.emit()
 
     @Slot()
     def delete_selected(self) -> None:
@@ -383,14 +394,15 @@ class StreamsPage(QWidget):
         if with_gifts is None:
             return
         stream_id = overview.stream.id
-        self.tasks.run(lambda: self.services.streams.delete(stream_id, with_gifts), lambda _: self._deleted(stream_id))
+        delete = self.services.streams.delete
+        self.tasks.write(lambda: delete(stream_id, with_gifts), lambda _: self._deleted(stream_id), (STREAMS, GIFTS),
+                         source=self)  # fmt: skip
 
     def _deleted(self, stream_id: int) -> None:
         if self.logger.last is not None and self.logger.last.stream_id == stream_id:
             self.logger.forget()
         self.selected_id = None
         self.refresh()
-        self.changed.emit()
 
     def _action_failed(self, exc: BaseException) -> None:
         self._show_live_state()
@@ -417,4 +429,4 @@ class StreamsPage(QWidget):
     @Slot()
     def _tick(self) -> None:
         if self.live is not None:
-            self.timer_label.setText(format_duration(self.live.duration(utc_now())))
+            self.timer_label.setText(format_duration(self.live.duration(self.context.now())))

@@ -7,18 +7,22 @@ from PySide6.QtCore import QObject, Signal
 
 from companion.domain.models import GiftEvent
 from companion.services import Services
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import GIFTS, TaskRunner
 
 
 class GiftLogger(QObject):
-    """`log()` returns at once; `logged(event)` comes when the gift is saved, `undone(event)` when removed."""
+    """`log()` returns at once; `logged(event)` comes when the gift is saved, `undone(event)` when removed.
+    Its writes name `source` (the Streams page, which shows them itself) so only the other pages reload."""
 
     logged = Signal(object)
     undone = Signal(object)
     undo_available = Signal(bool)
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self, services: Services, tasks: TaskRunner, parent: QObject | None = None, source: object | None = None
+    ) -> None:
         super().__init__(parent)
+        self.source = source
         self.services = services
         self.tasks = tasks
         self.last: GiftEvent | None = None
@@ -27,9 +31,9 @@ class GiftLogger(QObject):
 
     def log(self, gift: str, count: int, sender: str, stream_id: int) -> None:
         self.in_flight += 1
-        self.tasks.run(
-            lambda: self.services.gifts.log(gift, count, sender, stream_id=stream_id), self._logged, self._failed
-        )
+        log = self.services.gifts.log
+        work = lambda: log(gift, count, sender, stream_id=stream_id)  # noqa: E731
+        self.tasks.write(work, self._logged, (GIFTS,), self._failed, self.source)
 
     def _logged(self, event: GiftEvent) -> None:
         self.in_flight -= 1
@@ -55,7 +59,8 @@ class GiftLogger(QObject):
             return
         self.last = None
         self.undo_available.emit(False)
-        self.tasks.run(lambda: self.services.gifts.undo(event.id), lambda _: self.undone.emit(event))
+        undo = self.services.gifts.undo
+        self.tasks.write(lambda: undo(event.id), lambda _: self.undone.emit(event), (GIFTS,), source=self.source)
 
     def forget(self) -> None:
         """The stream ended or was deleted: nothing left to undo from here."""

@@ -6,18 +6,8 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar, QWidget
 
 from companion.domain.models import Profile
-from companion.services import Services, build_services
+from companion.services import Services
 from companion.ui.tasks import TaskRunner
-
-
-def services_for(current: Services, profile_id: int | None) -> Services:
-    """Services like `current` (same database, clock, backups folder) for another profile; None = the one
-    remembered as current (after a restore, ids may have changed). Runs SQL: call it off the GUI thread."""
-    if profile_id is not None:
-        current.profiles.switch(profile_id)
-    return build_services(
-        current.db, None, clock=current.profiles.clock, profile_id=profile_id, backup_dir=current.backups.backup_dir
-    )
 
 
 class ProfileBar(QToolBar):

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from companion.domain.economics import share_percent_text
 from companion.domain.models import GiftEvent, Stream
-from companion.domain.timeutil import format_duration, utc_now
+from companion.domain.timeutil import format_duration
+from companion.services.context import ProfileContext
 from companion.services.reports import Summary
 from companion.ui.format import cash, local_day, whole
 from companion.ui.models.gifts_table import GiftTableModel
@@ -26,8 +27,9 @@ from companion.ui.widgets.tables import Selection, record_table
 
 
 class StreamDetail(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: ProfileContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.context = context
         self.title_label = QLabel("")
         self.title_label.setObjectName("sectionTitle")
         self.when_label = QLabel("")
@@ -56,6 +58,7 @@ class StreamDetail(QWidget):
         self.notes_label.setWordWrap(True)
 
         self.gifts_model = GiftTableModel(self)
+        self.gifts_model.set_context(context)
         self.gifts_view = record_table(self.gifts_model, 1, selection=Selection.ExtendedSelection)
         self.empty_label = empty_state("No gifts in this stream yet.")
         self.gifts_stack = QStackedWidget()
@@ -78,11 +81,15 @@ class StreamDetail(QWidget):
         layout.addWidget(self.picker_box)
         layout.addWidget(self.gifts_stack, 1)
 
+    def set_context(self, context: ProfileContext) -> None:
+        self.context = context
+        self.gifts_model.set_context(context)
+
     def show_stream(self, stream: Stream, gifts: Sequence[GiftEvent], summary: Summary) -> None:
         self.title_label.setText(stream.title)
-        duration = format_duration(stream.duration(utc_now()))
+        duration = format_duration(stream.duration(self.context.now()))
         state = "live now" if stream.is_live else f"lasted {duration}"
-        self.when_label.setText(f"{local_day(stream.started_at)} · {state}")
+        self.when_label.setText(f"{local_day(stream.started_at, self.context)} · {state}")
         audience = []
         if stream.peak_viewers is not None:
             audience.append(f"peak {whole(stream.peak_viewers)} viewers")
@@ -96,7 +103,8 @@ class StreamDetail(QWidget):
         self.diamonds_card.set_value(whole(totals.diamonds))
         self.coins_card.set_value(whole(totals.coins))
         self.cash_card.set_value(
-            cash(summary.cash, summary.currency), f"cash at {share_percent_text(summary.share_bps)} % share"
+            cash(self.context, totals.diamonds, summary.share_bps),
+            f"cash at {share_percent_text(summary.share_bps)} % share",
         )
         self.gifts_card.set_value(whole(totals.gifts), f"gifts · {whole(totals.items)} items")
         self.picker_box.setVisible(stream.is_live)
