@@ -6,6 +6,7 @@ shows the reason in the dialog (`show_error`) so the creator can fix it without 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.domain.errors import ValidationError
 from companion.domain.withdrawals import PAYOUT_STATUSES
 from companion.services.payouts import PaymentMethodChoice
 from companion.ui.format import display_zone
+from companion.ui.money_input import amount_text, parse_typed
 
 
 def _qdate(day: date) -> QDate:
@@ -61,7 +64,7 @@ class _FormDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(lambda: self.submitted.emit(self.values()))
+        self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
@@ -70,6 +73,15 @@ class _FormDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def _submit(self) -> None:
+        # amounts are read here, in the person's locale: what cannot be read is said here, nothing is sent
+        try:
+            values = self.values()
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        self.submitted.emit(values)
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
@@ -88,7 +100,7 @@ class PayoutDialog(_FormDialog):
     def __init__(self, methods: list[PaymentMethodChoice], today: date, parent: QWidget | None = None) -> None:
         super().__init__("Record a payout", parent)
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 250.00")
+        self.amount.setPlaceholderText(f"e.g. {amount_text(Decimal(250), 'USD')}")
         self.status = QComboBox()
         self.status.addItems(list(PAYOUT_STATUSES))
         self.method = QComboBox()
@@ -128,10 +140,10 @@ class PayoutDialog(_FormDialog):
         fee = self.fee.text().strip()
         now = datetime.now(UTC)
         return {
-            "gross_usd": self.amount.text().strip(),
+            "gross_usd": parse_typed(self.amount.text(), "USD", "amount"),
             "status": status,
             "method_id": self.method.currentData(),
-            "fee_usd": fee or None,
+            "fee_usd": parse_typed(fee, "USD", "fee") if fee else None,
             "requested_at": picked_instant(_day(self.requested), now),
             "paid_at": picked_instant(_day(self.paid), now) if status == "paid" else None,
             "notes": self.notes.text(),
@@ -147,7 +159,7 @@ class GoalDialog(_FormDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. New camera")
         self.target = QLineEdit()
-        self.target.setPlaceholderText("e.g. 500")
+        self.target.setPlaceholderText(f"e.g. {amount_text(Decimal(500))}")
         self.due = QDateEdit(_qdate(today).addDays(30))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
@@ -161,5 +173,5 @@ class GoalDialog(_FormDialog):
         self.form.addRow(note)
 
     def values(self) -> dict[str, Any]:
-        return {"title": self.title.text(), "target": self.target.text().strip(), "due": _day(self.due),
-                "currency": self.currency}  # fmt: skip
+        return {"title": self.title.text(), "target": parse_typed(self.target.text(), self.currency, "target"),
+                "due": _day(self.due), "currency": self.currency}  # fmt: skip
