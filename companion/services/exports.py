@@ -265,7 +265,7 @@ def _paid_within(payout: PayoutLine, start: datetime, end: datetime) -> bool:
     return payout.status == "paid" and payout.paid_at is not None and start <= payout.paid_at < end
 
 
-def _month_payouts(payouts: list[PayoutLine], start: datetime, end: datetime, tz: tzinfo) -> list[PayoutLine]:
+def _month_payouts(payouts: list[PayoutLine], start: datetime, end: datetime, tz: tzinfo | None) -> list[PayoutLine]:
     """The payouts requested or paid in [start, end), with their times in the profile's zone (a payout paid at
     00:30 in Tokyo on the 1st belongs to the new month and prints on the 1st, whatever the computer's zone)."""
     return [
