@@ -19,9 +19,9 @@ def locale_numbers(locale: QLocale | None = None) -> NumberSymbols:
     return NumberSymbols(shown.decimalPoint(), "" if omit else shown.groupSeparator())
 
 
-def amount_text(amount: Decimal, currency: str | None = None, locale: QLocale | None = None) -> str:
+def amount_text(amount: Decimal | int, currency: str | None = None, locale: QLocale | None = None) -> str:
     """An amount for an input field: the currency's digits ('1.000,00'); without a currency, as many as it has."""
-    return format_amount(amount, locale_numbers(locale), minor_units(currency) if currency else None)
+    return format_amount(Decimal(amount), locale_numbers(locale), minor_units(currency) if currency else None)
 
 
 def percent_text(share_bps: int, locale: QLocale | None = None) -> str:

@@ -6,7 +6,6 @@ shows the reason in the dialog (`show_error`) so the creator can fix it without 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -74,10 +73,14 @@ class _FormDialog(QDialog):
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def read_amounts(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` with the money typed read in the person's locale (QLocale), as Decimals the services take."""
+        return values
+
     def _submit(self) -> None:
-        # amounts are read here, in the person's locale: what cannot be read is said here, nothing is sent
+        # what cannot be read in the person's locale is said here, and nothing is sent
         try:
-            values = self.values()
+            values = self.read_amounts(self.values())
         except ValidationError as exc:
             self.show_error(str(exc))
             return
@@ -100,7 +103,7 @@ class PayoutDialog(_FormDialog):
     def __init__(self, methods: list[PaymentMethodChoice], today: date, parent: QWidget | None = None) -> None:
         super().__init__("Record a payout", parent)
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText(f"e.g. {amount_text(Decimal(250), 'USD')}")
+        self.amount.setPlaceholderText(f"e.g. {amount_text(250, 'USD')}")
         self.status = QComboBox()
         self.status.addItems(list(PAYOUT_STATUSES))
         self.method = QComboBox()
@@ -132,6 +135,14 @@ class PayoutDialog(_FormDialog):
         self.status.currentTextChanged.connect(self._status_changed)
         self._status_changed(self.status.currentText())
 
+    def read_amounts(self, values: dict[str, Any]) -> dict[str, Any]:
+        fee = values["fee_usd"]
+        return {
+            **values,
+            "gross_usd": parse_typed(values["gross_usd"], "USD", "amount"),
+            "fee_usd": parse_typed(fee, "USD", "fee") if fee else None,
+        }
+
     def _status_changed(self, status: str) -> None:
         self.paid.setEnabled(status == "paid")
 
@@ -140,10 +151,10 @@ class PayoutDialog(_FormDialog):
         fee = self.fee.text().strip()
         now = datetime.now(UTC)
         return {
-            "gross_usd": parse_typed(self.amount.text(), "USD", "amount"),
+            "gross_usd": self.amount.text().strip(),
             "status": status,
             "method_id": self.method.currentData(),
-            "fee_usd": parse_typed(fee, "USD", "fee") if fee else None,
+            "fee_usd": fee or None,
             "requested_at": picked_instant(_day(self.requested), now),
             "paid_at": picked_instant(_day(self.paid), now) if status == "paid" else None,
             "notes": self.notes.text(),
@@ -159,7 +170,7 @@ class GoalDialog(_FormDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. New camera")
         self.target = QLineEdit()
-        self.target.setPlaceholderText(f"e.g. {amount_text(Decimal(500))}")
+        self.target.setPlaceholderText(f"e.g. {amount_text(500)}")
         self.due = QDateEdit(_qdate(today).addDays(30))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
@@ -173,5 +184,8 @@ class GoalDialog(_FormDialog):
         self.form.addRow(note)
 
     def values(self) -> dict[str, Any]:
-        return {"title": self.title.text(), "target": parse_typed(self.target.text(), self.currency, "target"),
-                "due": _day(self.due), "currency": self.currency}  # fmt: skip
+        return {"title": self.title.text(), "target": self.target.text().strip(), "due": _day(self.due),
+                "currency": self.currency}  # fmt: skip
+
+    def read_amounts(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "target": parse_typed(values["target"], self.currency, "target")}
