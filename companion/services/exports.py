@@ -109,9 +109,6 @@ class Statement:
     def month_title(self) -> str:
         return f"{self.first:%B %Y}"
 
-    def payout_money(self, cents: int, currency: str) -> Decimal:
-        return from_minor(cents, currency)
-
 
 class ExportService:
     def __init__(self, db: Database, profile_id: int, clock: Callable[[], datetime]) -> None:
