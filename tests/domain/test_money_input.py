@@ -51,6 +51,13 @@ def test_dollars_with_a_decimal_comma_are_refused_not_multiplied() -> None:
     assert info.value.field == "amount"
 
 
+def test_dollars_already_read_by_the_gui_arrive_as_decimals() -> None:
+    assert parse_usd(Decimal("1500.50"), "amount") == 150_050
+    assert parse_usd("1.500,50", "amount", DE_DE) == 150_050
+    with pytest.raises(ValidationError, match="more decimals than USD has"):
+        parse_usd(Decimal("0.005"), "fee")
+
+
 def test_en_us_refusal_shows_both_ways_to_type_it() -> None:
     with pytest.raises(ValidationError) as info:
         parse_amount("12,50", EN_US, "USD")

@@ -97,14 +97,14 @@ def test_statement_days_are_the_profiles_near_midnight(services: Services, clock
     log("Rose", 20, "b", at=_utc("2026-11-30T14:59"))  # Tokyo: Mon 30 Nov 23:59
     log("Rose", 40, "c", at=_utc("2026-11-30T15:00"))  # Tokyo: Tue 1 Dec 00:00 (New York: 30 Nov 10:00)
     services.payouts.record(
-        "25", requested_at=_utc("2026-11-20T14:30"), status="paid", paid_at=_utc("2026-11-30T15:30")
-    )  # requested Fri 20 Nov 23:30 Tokyo; paid Tue 1 Dec 00:30 Tokyo — still 30 Nov in New York and in UTC
+        "25", requested_at=_utc("2026-11-20T15:30"), status="paid", paid_at=_utc("2026-11-30T15:30")
+    )  # requested Sat 21 Nov 00:30 Tokyo, paid Tue 1 Dec 00:30 Tokyo: both still the day before in New York and UTC
     november = services.exports.statement("2026-11")
     assert november.totals.diamonds == 30
     assert november.paid_out == Decimal(0)
     (payout,) = november.payouts
-    assert f"{payout.requested_at:%d %b %Y %H:%M}" == "20 Nov 2026 23:30"
-    assert payout.paid_at is not None and f"{payout.paid_at:%d %b %Y %H:%M}" == "01 Dec 2026 00:30"
+    assert f"{payout.requested_at:%d %b %Y}" == "21 Nov 2026"  # was printed in UTC: 20 Nov 2026
+    assert payout.paid_at is not None and f"{payout.paid_at:%d %b %Y}" == "01 Dec 2026"
     december = services.exports.statement("2026-12")
     assert december.totals.diamonds == 40
     assert december.paid_out == Decimal("25.00")
