@@ -55,6 +55,7 @@ class EconomicsState:
     rates: list[ExchangeRate]
     rules: WithdrawalRules
     fees: dict[str, MethodFee]
+    today: date  # in the profile's zone: the day a rate is noted for unless another is picked
 
 
 class EconomicsService:
@@ -302,4 +303,4 @@ class EconomicsService:
             schemes = SchemeRepo(s).all()
         fees = {kind: stored.get(kind, MethodFee()) for kind in METHOD_KINDS}
         display = display_rate(currency, rates, today)
-        return EconomicsState(schemes, scheme, level, share, currency, display, rates, rules, fees)
+        return EconomicsState(schemes, scheme, level, share, currency, display, rates, rules, fees, today)

@@ -261,7 +261,8 @@ class EconomicsDialog(QDialog):
         self.rate_currency.setMaximumWidth(80)
         self.rate_value = QLineEdit()
         self.rate_value.setPlaceholderText(f"e.g. {amount_text(Decimal('0.92'))}")
-        self.rate_day = QDateEdit(QDate.currentDate())
+        today = self.state.today  # the profile's day, not the computer's
+        self.rate_day = QDateEdit(QDate(today.year, today.month, today.day))
         self.rate_day.setCalendarPopup(True)
         self.rate_day.setDisplayFormat("yyyy-MM-dd")
         self.add_rate_button = QPushButton("Note rate")
