@@ -62,6 +62,9 @@ def test_qif_days_add_up_to_the_total_the_app_shows(services: Services) -> None:
     shown = services.reports.summary(date(2026, 11, 1), date(2026, 11, 30)).cash
     assert shown == Decimal("0.10")  # 21 diamonds: US$0.105 → US$0.10
     assert sum(income) == shown
+    services.gifts.log("Rose", 3, "a", at=_utc("2026-10-31T12:00"))
+    everything = [e.amount for e in services.exports.qif_entries() if e.amount > 0]  # no month: all time
+    assert sum(everything) == services.reports.summary().cash == Decimal("0.12")
 
 
 def test_paid_out_this_month_is_by_the_day_paid_in_the_ledger_currency(services: Services, clock: FakeClock) -> None:
