@@ -139,8 +139,8 @@ _APOSTROPHES = frozenset("'\u2019")
 _SEPARATORS = frozenset(".,") | _SPACES | _APOSTROPHES | frozenset("\u066b\u066c")
 _MINUS = ("-", "\u2212")
 _SYMBOLS = ("US$", "$", "€", "£", "¥", "₩", "₹")
-#: More digits than any amount or rate has; keeps a pasted wall of digits from becoming a huge Decimal.
-_MAX_DIGITS = 30
+#: More digits than any amount or rate has, and few enough that Decimal's 28 digits hold it with its decimals.
+_MAX_DIGITS = 20
 
 
 def _group_chars(group: str) -> frozenset[str]:
@@ -200,10 +200,13 @@ def parse_amount(
     if isinstance(text, bool) or not isinstance(text, str | Decimal | int):
         raise ValidationError(f"{field} must be typed as text, not {type(text).__name__}", field=field)
     if not isinstance(text, str):
-        return _checked_number(Decimal(text), str(text), limit, negative, currency, field)
+        number = Decimal(text)
+        if number.is_finite() and number.adjusted() >= _MAX_DIGITS:
+            raise ValidationError(f"'{text}' has too many digits", field=field)
+        return _checked_number(number, str(text), limit, negative, currency, field)
     raw = _strip_currency(text.strip(), currency)
     minus = raw.startswith(_MINUS)
-    body = raw[1:].strip() if minus else raw
+    body = _strip_currency(raw[1:].strip(), currency) if minus else raw
     if not body:
         raise ValidationError(f"enter the {field} (e.g. {_example(symbols, limit)})", field=field)
     groups = _group_chars(symbols.group)

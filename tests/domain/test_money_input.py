@@ -123,6 +123,7 @@ def test_indian_grouping_is_read() -> None:
         ("NaN", C_NUMBERS, None, "not a number"),
         ("Infinity", C_NUMBERS, None, "not a number"),
         ("1" * 40, C_NUMBERS, None, "too many digits"),
+        ("1" * 29, C_NUMBERS, "KWD", "too many digits"),
     ],
 )
 def test_refusals_say_what_to_type(text: str, symbols: NumberSymbols, currency: str | None, message: str) -> None:
@@ -196,3 +197,24 @@ def test_never_reads_a_text_both_ways(symbols: NumberSymbols, text: str) -> None
     except ValidationError:
         return
     assert mine == theirs
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(sorted(ALL)),
+    st.sampled_from([None, "USD", "JPY", "KWD"]),
+    st.text(alphabet=st.sampled_from("0123456789.,'-−$€ \u00a0\u202fe+x"), max_size=40) | st.text(max_size=20),
+)
+def test_any_text_is_an_amount_or_a_refusal(name: str, currency: str | None, text: str) -> None:
+    try:
+        amount = parse_amount(text, ALL[name], currency, negative=True)
+    except ValidationError as exc:
+        assert str(exc) and exc.field == "amount"
+        return
+    assert amount.is_finite()
+
+
+def test_huge_decimals_are_refused_not_crashed() -> None:
+    with pytest.raises(ValidationError, match="too many digits"):
+        parse_usd(Decimal("1E+40"), "amount")
+    assert parse_amount("-€5", C_NUMBERS, "EUR", negative=True) == Decimal(-5)
