@@ -27,9 +27,9 @@ from companion.store.insights import InsightsRepo, PayoutLine
 from companion.store.repositories import GiftRepo, ProfileRepo
 
 Progress = Callable[[int, int], None]  # (done, total)
+Cancelled = Callable[[], bool]
 #: The ledger's currency: TikTok pays out in US dollars, and payouts are recorded in US cents.
 PAYOUT_CURRENCY = "USD"
-Cancelled = Callable[[], bool]
 
 
 class ExportCancelled(CompanionError):
