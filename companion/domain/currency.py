@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from companion.domain.economics import usd_per_diamond
 from companion.domain.errors import ValidationError
-from companion.domain.money import MINOR_UNITS, quantize
+from companion.domain.money import (
+    C_NUMBERS,
+    MINOR_UNITS,
+    NumberSymbols,
+    allocate,
+    from_minor,
+    parse_amount,
+    quantize,
+    to_minor,
+)
 
 BASE_CURRENCY = "USD"
 #: Far above any real rate (IDR, VND, IRR are in the tens of thousands) and far below any typo's reach.
@@ -33,13 +42,12 @@ def check_currency(code: str) -> str:
     return cleaned
 
 
-def parse_rate(text: str | Decimal) -> Decimal:
-    """A rate typed by the user: a positive finite number ('0.92', '151.3'); zero, negatives and words refused."""
-    try:
-        rate = Decimal(text.strip().replace(",", ".") if isinstance(text, str) else text)
-    except InvalidOperation:
-        raise ValidationError(f"rate '{text}' is not a number (e.g. 0.92)", field="rate") from None
-    if not rate.is_finite() or rate <= 0:
+def parse_rate(text: str | Decimal, symbols: NumberSymbols = C_NUMBERS) -> Decimal:
+    """A rate typed by the user, in the locale's number format (`symbols`; the command line's is a dot decimal and
+    no grouping): a positive finite number ('0.92', '151.3', '1,350' under en_US); zero, negatives, words and
+    ambiguous text ('1,350' under the C rule: 1.35 or 1350?) refused. Rates may have any number of decimals."""
+    rate = parse_amount(text, symbols, None, field="rate")
+    if rate <= 0:
         raise ValidationError(f"rate must be more than 0 (got '{text}')", field="rate")
     if rate > MAX_RATE:
         raise ValidationError(f"rate '{text}' is implausibly large", field="rate")
@@ -47,8 +55,9 @@ def parse_rate(text: str | Decimal) -> Decimal:
 
 
 def convert_from_usd(amount_usd: Decimal, rate: Decimal, currency: str) -> Decimal:
-    """A USD total in `currency` at `rate` units per dollar, rounded once, half-even, to its minor unit.
-    Call this on a USD total that is already rounded to the cent (the reported figure), never per gift."""
+    """An *unrounded* US-dollar amount in `currency` at `rate` units per dollar, rounded once, half-even, to its
+    minor unit. Feeding it a total already rounded to the cent rounds twice (3 diamonds at 50 % and 0.9 EUR/USD:
+    US$0.015 → US$0.02 → €0.018 → €0.02 instead of €0.01); services convert through `DisplayRate`."""
     if currency == BASE_CURRENCY:
         return quantize(amount_usd, BASE_CURRENCY)
     return quantize(amount_usd * parse_rate(rate), check_currency(currency))
@@ -100,3 +109,20 @@ class DisplayRate:
     def cash(self, diamonds: int, share_bps: int) -> Decimal:
         """Cash for a total of diamonds at a share, in the display currency, rounded once."""
         return self.from_usd(diamonds * usd_per_diamond(share_bps))
+
+    def cash_rows(self, diamonds: Sequence[int], share_bps: int) -> list[Decimal]:
+        """Cash of each row of a table (a stream, a day), shared out of the rows' once-rounded total by diamonds,
+        so the column adds up to exactly `cash(sum(diamonds), share_bps)` (largest remainder)."""
+        total = to_minor(self.cash(sum(diamonds), share_bps), self.currency)
+        return [from_minor(minor, self.currency) for minor in allocate(total, list(diamonds))]
+
+
+def display_rate(currency: str, rates: Iterable[ExchangeRate], day: date) -> DisplayRate:
+    """How a profile whose display currency is `currency` sees cash on `day`: at the newest rate noted on or
+    before it (else its oldest); in US dollars, with a note saying why, when no rate is noted at all."""
+    if currency == BASE_CURRENCY:
+        return DisplayRate()
+    found = rate_on(rates, currency, day)
+    if found is None:
+        return DisplayRate(BASE_CURRENCY, Decimal(1), f"in US$: no {currency} exchange rate entered yet")
+    return DisplayRate(currency, found.per_usd, f"at {found.per_usd:f} {currency} per US$ (rate of {found.as_of})")

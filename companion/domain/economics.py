@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from companion.domain.errors import ValidationError
-from companion.domain.money import quantize
+from companion.domain.money import C_NUMBERS, NumberSymbols, parse_amount, quantize
 
 #: What one diamond is worth at a 100 % share, in US dollars (50 % gives the classic US$0.005).
 BASE_USD_PER_DIAMOND = Decimal("0.01")
@@ -46,18 +46,13 @@ def check_share_bps(share_bps: int) -> int:
     return share_bps
 
 
-def parse_share_percent(text: str) -> int:
-    """'50' → 5000 bps, '52.5' → 5250; refuses values outside 0–100 or finer than 0.01 %."""
-    try:
-        percent = Decimal(str(text).strip().rstrip("%").strip())
-    except InvalidOperation:
-        raise ValidationError(f"share '{text}' is not a number (use e.g. 50 or 52.5)", field="share") from None
-    if not percent.is_finite() or not 0 <= percent <= 100:
+def parse_share_percent(text: str, symbols: NumberSymbols = C_NUMBERS) -> int:
+    """'50' → 5000 bps, '52.5' → 5250 ('52,5' under a comma locale's `symbols`); refuses values outside 0–100 or
+    finer than 0.01 %."""
+    percent = parse_amount(str(text).strip().rstrip("%").strip(), symbols, max_decimals=2, field="share")
+    if not 0 <= percent <= 100:
         raise ValidationError(f"share must be between 0 and 100 percent (got '{text}')", field="share")
-    bps = percent * 100
-    if bps != bps.to_integral_value():
-        raise ValidationError(f"share '{text}' has more than two decimals", field="share")
-    return int(bps)
+    return int(percent * 100)
 
 
 def share_percent_text(share_bps: int) -> str:

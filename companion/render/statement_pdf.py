@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import os
 from datetime import timedelta
-from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -110,7 +109,7 @@ def statement_html(st: Statement) -> str:
                 "",
                 whole(st.outside_streams.gifts),
                 whole(st.outside_streams.diamonds),
-                money(st.rate.cash(st.outside_streams.diamonds), cur),
+                money(st.outside_cash, cur),
             ]
         )
     parts.append(
@@ -139,14 +138,12 @@ def statement_html(st: Statement) -> str:
     parts.append("<h2>Payouts</h2>")
     if st.payouts:
         rows = []
-        paid = Decimal(0)
         for p in st.payouts:
             gross, fee = from_minor(p.gross_cents, p.currency), from_minor(p.fee_cents, p.currency)
-            if p.status == "paid":
-                paid += gross - fee
             rows.append(
                 [
                     f"{p.requested_at:%d %b %Y}",
+                    f"{p.paid_at:%d %b %Y}" if p.paid_at else "",
                     p.method or "—",
                     p.status,
                     money(gross, p.currency),
@@ -154,8 +151,9 @@ def statement_html(st: Statement) -> str:
                     money(gross - fee, p.currency),
                 ]
             )
-        parts.append(_table(["Requested", "Method", "Status", "Gross", "Fee", "Net"], rows, 3))
-        parts.append(f"<p>Paid out this month (net): <b>{escape(money(paid, st.payouts[0].currency))}</b></p>")
+        parts.append(_table(["Requested", "Paid", "Method", "Status", "Gross", "Fee", "Net"], rows, 4))
+        paid = money(st.paid_out, st.payout_currency)
+        parts.append(f"<p>Paid out this month (net, by the day paid): <b>{escape(paid)}</b></p>")
     else:
         parts.append("<p class='muted'>No payouts requested this month.</p>")
     return f"<html><head><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"

@@ -3,15 +3,15 @@ in the week the gifts come (a weekday × hour heatmap in the profile's local tim
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from sqlmodel import Session
 
-from companion.domain.currency import BASE_CURRENCY, convert_from_usd, rate_on
-from companion.domain.economics import cash_for_diamonds, diamonds_per_live_hour, share_percent_text
+from companion.domain.currency import DisplayRate, display_rate
+from companion.domain.economics import diamonds_per_live_hour, share_percent_text
 from companion.domain.models import Profile
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
 from companion.store.db import Database
@@ -27,16 +27,27 @@ TOP_GIFTS = 8
 
 @dataclass(frozen=True)
 class CashRate:
-    """Diamonds → cash in the profile's display currency, the way the Payouts page does it (issue 3's rule): the
-    US-dollar total at the share, rounded once, then converted at the profile's rate and rounded once more."""
+    """Diamonds → cash in the profile's display currency at a share: the unrounded US-dollar amount converted once
+    and rounded once, through `DisplayRate` (the one conversion path, shared with the Payouts page)."""
 
     share_bps: int
     currency: str  # the currency figures are shown in (USD when no rate for the profile's currency exists)
     per_usd: Decimal
     note: str  # "" or why the figures are not in the profile's currency / which rate is used
 
+    @property
+    def display(self) -> DisplayRate:
+        return DisplayRate(self.currency, self.per_usd, self.note)
+
     def cash(self, diamonds: int) -> Decimal:
-        return convert_from_usd(cash_for_diamonds(diamonds, self.share_bps), self.per_usd, self.currency)
+        return self.display.cash(diamonds, self.share_bps)
+
+    def cash_rows(self, diamonds: Sequence[int]) -> list[Decimal]:
+        """Cash of table rows that add up to exactly `cash(sum(diamonds))` (see `DisplayRate.cash_rows`)."""
+        return self.display.cash_rows(diamonds, self.share_bps)
+
+    def at_share(self, share_bps: int) -> CashRate:
+        return replace(self, share_bps=share_bps)
 
     @property
     def share_text(self) -> str:
@@ -46,15 +57,8 @@ class CashRate:
 def cash_rate(s: Session, profile: Profile, today: date) -> CashRate:
     """The profile's share and display currency with the rate in force `today` (as the economics settings
     choose it: the newest noted on or before the day)."""
-    if profile.currency == BASE_CURRENCY:
-        return CashRate(profile.share_bps, BASE_CURRENCY, Decimal(1), "")
-    found = rate_on(RateRepo(s).all(), profile.currency, today)
-    if found is None:
-        return CashRate(
-            profile.share_bps, BASE_CURRENCY, Decimal(1), f"in US$: no {profile.currency} exchange rate entered"
-        )
-    note = f"at {found.per_usd:f} {profile.currency} per US$ ({found.as_of})"
-    return CashRate(profile.share_bps, profile.currency, found.per_usd, note)
+    shown = display_rate(profile.currency, RateRepo(s).all(), today)
+    return CashRate(profile.share_bps, shown.currency, shown.per_usd, shown.note)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from sqlmodel import Session
 
 from companion.domain.currency import (
     BASE_CURRENCY,
+    DisplayRate,
     ExchangeRate,
     check_currency,
-    convert_from_usd,
+    display_rate,
     parse_rate,
-    rate_on,
 )
 from companion.domain.errors import NotFound, StateError, ValidationError
 from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level, Scheme, check_levels, find_level, parse_schemes
@@ -37,18 +37,9 @@ _SYNCED_KEY = "reward_schemes.synced"
 _DEFAULT_SCHEME = "classic"
 
 
-@dataclass(frozen=True)
-class Display:
-    """How US-dollar totals are shown: in `currency` at `per_usd`. `note` says which rate is used, or why the
-    figures stay in US dollars (no rate entered for the profile's currency)."""
-
-    currency: str
-    per_usd: Decimal
-    note: str = ""
-
-    def from_usd(self, usd: Decimal) -> Decimal:
-        """A USD total (already rounded to the cent) in the display currency, rounded once to its minor unit."""
-        return convert_from_usd(usd, self.per_usd, self.currency)
+#: How US-dollar cash is shown: the one conversion path (unrounded US dollars in, rounded once in the display
+#: currency). The name stays for the pages and services that say `Display`.
+Display = DisplayRate
 
 
 @dataclass(frozen=True)
@@ -64,6 +55,7 @@ class EconomicsState:
     rates: list[ExchangeRate]
     rules: WithdrawalRules
     fees: dict[str, MethodFee]
+    today: date  # in the profile's zone: the day a rate is noted for unless another is picked
 
 
 class EconomicsService:
@@ -212,7 +204,7 @@ class EconomicsService:
         with self.db.session() as s:
             currency = ProfileRepo(s).get(self.profile_id).currency
             rates = RateRepo(s).all()
-        return _display(currency, rates, self.today())
+        return display_rate(currency, rates, self.today())
 
     def rates(self) -> list[ExchangeRate]:
         with self.db.session() as s:
@@ -310,14 +302,5 @@ class EconomicsService:
             rules, stored = econ.rules(self.profile_id), econ.fees(self.profile_id)
             schemes = SchemeRepo(s).all()
         fees = {kind: stored.get(kind, MethodFee()) for kind in METHOD_KINDS}
-        display = _display(currency, rates, today)
-        return EconomicsState(schemes, scheme, level, share, currency, display, rates, rules, fees)
-
-
-def _display(currency: str, rates: Sequence[ExchangeRate], today: date) -> Display:
-    if currency == BASE_CURRENCY:
-        return Display(BASE_CURRENCY, Decimal(1))
-    found = rate_on(rates, currency, today)
-    if found is None:
-        return Display(BASE_CURRENCY, Decimal(1), f"in US$: no {currency} exchange rate entered yet")
-    return Display(currency, found.per_usd, f"at {found.per_usd:f} {currency} per US$ (rate of {found.as_of})")
+        display = display_rate(currency, rates, today)
+        return EconomicsState(schemes, scheme, level, share, currency, display, rates, rules, fees, today)

@@ -8,12 +8,13 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
-from companion.domain.economics import GiftTotals, cash_for_diamonds, share_percent_text
+from companion.domain.currency import DisplayRate
+from companion.domain.economics import GiftTotals, share_percent_text
 from companion.domain.errors import CompanionError, ValidationError
 from companion.domain.models import Profile
 from companion.domain.money import from_minor
@@ -27,6 +28,8 @@ from companion.store.repositories import GiftRepo, ProfileRepo
 
 Progress = Callable[[int, int], None]  # (done, total)
 Cancelled = Callable[[], bool]
+#: The ledger's currency: TikTok pays out in US dollars, and payouts are recorded in US cents.
+PAYOUT_CURRENCY = "USD"
 
 
 class ExportCancelled(CompanionError):
@@ -97,14 +100,14 @@ class Statement:
     streams: list[StatementStream]
     outside_streams: GiftTotals
     top_gifters: list[tuple[str, int, Decimal]]  # (sender, diamonds, cash)
-    payouts: list[PayoutLine]
+    payouts: list[PayoutLine]  # requested or paid this month, oldest request first; times in the profile's zone
+    outside_cash: Decimal = Decimal(0)  # the "Gifts outside streams" row's share of `cash`
+    paid_out: Decimal = Decimal(0)  # net of the payouts paid (by `paid_at`) this month, in `payout_currency`
+    payout_currency: str = PAYOUT_CURRENCY
 
     @property
     def month_title(self) -> str:
         return f"{self.first:%B %Y}"
-
-    def payout_money(self, cents: int, currency: str) -> Decimal:
-        return from_minor(cents, currency)
 
 
 class ExportService:
@@ -142,7 +145,8 @@ class ExportService:
         return done
 
     def qif_entries(self, month: str | None = None) -> list[QifEntry]:
-        """Income per local day (cash at the profile's share, rounded once per day) and paid payouts."""
+        """Income per local day (cash at the profile's share; the days add up to the period's total, rounded once)
+        and paid payouts."""
         profile, start, end = self._profile_range(month)
         tz = zone(profile.time_zone)
         per_day: dict[date, int] = {}
@@ -152,15 +156,18 @@ class ExportService:
                 day = to_local(moment, tz).date()
                 per_day[day] = per_day.get(day, 0) + diamonds
             payouts = [p for p in repo.payouts(self.profile_id, None, None) if p.status == "paid"]
+        days = sorted(per_day.items())
+        # the days share out the period's once-rounded total, so the file adds up to what the app shows
+        cash = DisplayRate().cash_rows([d for _, d in days], profile.share_bps)
         entries = [
             QifEntry(
                 day,
-                cash_for_diamonds(d, profile.share_bps),
+                amount,
                 "TikTok LIVE gifts",
                 f"{d:,} diamonds at {share_percent_text(profile.share_bps)} %",
                 "Income:TikTok LIVE",
             )
-            for day, d in sorted(per_day.items())
+            for (day, d), amount in zip(days, cash, strict=True)
         ]
         for payout in payouts:
             paid = payout.paid_at or payout.requested_at
@@ -204,12 +211,12 @@ class ExportService:
                         to_local(row.started_at, tz),
                         live_seconds([row], start, end, now),
                         in_month,
-                        rate.cash(in_month.diamonds),
+                        Decimal(0),
                     )
                 )
             scheme, level_lines = insights.levels(self.profile_id)
             gifters = [(n, d) for n, d in insights.sender_totals(self.profile_id, start, end) if n][:10]
-            payouts = insights.payouts(self.profile_id, start, end)
+            payouts = _month_payouts(insights.payouts(self.profile_id, None, None), start, end, tz)
         in_streams = GiftTotals()
         for stream in streams:
             in_streams = in_streams + stream.totals
@@ -219,9 +226,12 @@ class ExportService:
             totals.coins - in_streams.coins,
             totals.diamonds - in_streams.diamonds,
         )
+        # the stream rows (and the row of gifts outside streams) share out the month's once-rounded cash
+        *stream_cash, outside_cash = rate.cash_rows([st.totals.diamonds for st in streams] + [outside.diamonds])
+        streams = [replace(st, cash=c) for st, c in zip(streams, stream_cash, strict=True)]
         if level_lines:
             levels = [
-                LevelCash(line.name, line.share_bps, _at_share(rate, line.share_bps, totals.diamonds), line.current)
+                LevelCash(line.name, line.share_bps, rate.at_share(line.share_bps).cash(totals.diamonds), line.current)
                 for line in level_lines
             ]
         else:
@@ -241,8 +251,22 @@ class ExportService:
             outside_streams=outside,
             top_gifters=[(n, d, rate.cash(d)) for n, d in gifters],
             payouts=payouts,
+            outside_cash=outside_cash,
+            paid_out=from_minor(
+                sum(p.gross_cents - p.fee_cents for p in payouts if _paid_within(p, start, end)), PAYOUT_CURRENCY
+            ),
         )
 
 
-def _at_share(rate: CashRate, share_bps: int, diamonds: int) -> Decimal:
-    return CashRate(share_bps, rate.currency, rate.per_usd, rate.note).cash(diamonds)
+def _paid_within(payout: PayoutLine, start: datetime, end: datetime) -> bool:
+    return payout.status == "paid" and payout.paid_at is not None and start <= payout.paid_at < end
+
+
+def _month_payouts(payouts: list[PayoutLine], start: datetime, end: datetime, tz: tzinfo | None) -> list[PayoutLine]:
+    """The payouts requested or paid in [start, end), with their times in the profile's zone (a payout paid at
+    00:30 in Tokyo on the 1st belongs to the new month and prints on the 1st, whatever the computer's zone)."""
+    return [
+        replace(p, requested_at=to_local(p.requested_at, tz), paid_at=to_local(p.paid_at, tz) if p.paid_at else None)
+        for p in payouts
+        if start <= p.requested_at < end or _paid_within(p, start, end)
+    ]

@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlmodel import Session
 
-from companion.domain.currency import convert_to_usd, rate_on
+from companion.domain.currency import DisplayRate, check_currency, convert_to_usd, rate_on
 from companion.domain.economics import cash_for_diamonds, usd_per_diamond
 from companion.domain.errors import ValidationError
 from companion.domain.goals import Goal, GoalNeeds, check_goal, goal_needs
-from companion.domain.money import from_minor, minor_units, to_minor
+from companion.domain.money import C_NUMBERS, NumberSymbols, from_minor, parse_amount, to_minor
 from companion.domain.projection import project
 from companion.domain.text import clean_text
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
@@ -27,7 +27,7 @@ from companion.domain.withdrawals import (
     check_status,
     plan_withdrawals,
 )
-from companion.services.economics import Display, EconomicsService
+from companion.services.economics import EconomicsService
 from companion.services.projections import CashBand, ProjectionService, cash_band
 from companion.store.db import Database
 from companion.store.economics_repo import GoalRepo, PayoutRepo, RateRepo
@@ -97,18 +97,10 @@ class GoalProgress:
         return min(self.earned_usd / self.target_usd, Decimal(1)) if self.target_usd else Decimal(1)
 
 
-def parse_usd(text: str | Decimal, field: str) -> int:
-    """Typed dollars ('1,250.50', '12') as cents; negatives, words and fractions of a cent refused."""
-    raw = text if isinstance(text, Decimal) else str(text).strip().replace(",", "").replace("US$", "").strip("$ ")
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError(f"'{text}' is not an amount (e.g. 250.00)", field=field) from None
-    if not amount.is_finite():
-        raise ValidationError(f"'{text}' is not an amount", field=field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"'{text}' has fractions of a cent", field=field)
-    return check_cents(int(amount * 100), field)
+def parse_usd(text: str | Decimal, field: str, symbols: NumberSymbols = C_NUMBERS) -> int:
+    """Typed dollars as cents, in the locale's number format (`symbols`; the command line's: '1250.50', no
+    grouping); negatives, words, ambiguous text ('12,50') and fractions of a cent refused."""
+    return check_cents(int(parse_amount(text, symbols, "USD", field=field) * 100), field)
 
 
 class PayoutService:
@@ -223,8 +215,10 @@ class PayoutService:
             earned, withdrawn = repo.earned_diamonds(self.profile_id), repo.withdrawn_diamonds(self.profile_id)
         share = self.economics.share_bps()
         display = self.economics.display()
-        usd = cash_for_diamonds(max(earned - withdrawn, 0), share)
-        return Balance(earned, withdrawn, share, usd, display.from_usd(usd), display.currency)
+        left = max(earned - withdrawn, 0)
+        return Balance(
+            earned, withdrawn, share, cash_for_diamonds(left, share), display.cash(left, share), display.currency
+        )
 
     def reconcile(self, diamonds_shown: int, at: datetime | None = None) -> Reconciliation:
         """Store the diamond balance TikTok shows now and compare it with the app's balance at that moment."""
@@ -269,17 +263,10 @@ class PayoutService:
     # ---- goals ------------------------------------------------------------------------------------------
 
     def add_goal(self, title: str, target: str | Decimal, due: date, currency: str | None = None) -> Goal:
-        """A goal of `target` in `currency` (default: the display currency) by local date `due`."""
+        """A goal of `target` in `currency` (default: the display currency) by local date `due`. Text is read by
+        the command line's rule; the GUI parses in the person's locale and hands over a Decimal."""
         code = currency or self.economics.display().currency
-        digits = minor_units(code)
-        raw = str(target).strip().replace(",", "")
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            raise ValidationError(f"'{target}' is not an amount", field="target") from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal(1).scaleb(-digits)):
-            raise ValidationError(f"'{target}' is not an amount in {code}", field="target")
-        minor = int(amount.scaleb(digits))
+        minor = to_minor(parse_amount(target, C_NUMBERS, check_currency(code), field="target"), code)
         cleaned = clean_text(title, "title", 80)
         check_goal(cleaned, minor, due, self.economics.today())
         with self.db.session(write=True) as s:
@@ -323,11 +310,11 @@ class PayoutService:
             earned_usd = cash_for_diamonds(earned, share)
             needs = goal_needs(target_usd, earned_usd, share, today, goal.due, average)
             band = None
-            shown = Display(goal.currency, per_usd)
+            shown = DisplayRate(goal.currency, per_usd)
             if goal.due > today and history is not None:
                 rest = project(history, today + timedelta(days=1), (goal.due - today).days).total.plus(earned)
                 band = cash_band(rest, share, shown)
-            progress.append(GoalProgress(goal, target_usd, earned_usd, needs, band, shown.from_usd(earned_usd)))
+            progress.append(GoalProgress(goal, target_usd, earned_usd, needs, band, shown.cash(earned, share)))
         return progress
 
     def _stream_average(self, s: Session) -> int | None:
@@ -337,5 +324,3 @@ class PayoutService:
             return None
         totals = GiftRepo(s).totals_by_stream([st.id for st in streams])
         return sum(t.diamonds for t in totals.values()) // len(streams) or None
-
-

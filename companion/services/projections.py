@@ -27,7 +27,7 @@ DEFAULT_DAYS = 30
 
 @dataclass(frozen=True)
 class CashBand:
-    """A band in money, each percentile rounded once (USD first, then converted)."""
+    """A band in money, each percentile converted from unrounded US dollars and rounded once."""
 
     p10: Decimal
     p50: Decimal
@@ -35,9 +35,7 @@ class CashBand:
 
 
 def cash_band(band: Band, share_bps: int, display: Display) -> CashBand:
-    return CashBand(
-        *(display.from_usd(cash_for_diamonds(d, share_bps)) for d in (band.p10, band.p50, band.p90))
-    )
+    return CashBand(*(display.cash(d, share_bps) for d in (band.p10, band.p50, band.p90)))
 
 
 @dataclass(frozen=True)
@@ -197,9 +195,9 @@ class ProjectionService:
         running, earned_path = 0, []
         for diamonds in self.days(first, today).diamonds if with_path else ():
             running += diamonds
-            earned_path.append(display.from_usd(cash_for_diamonds(running, share)))
+            earned_path.append(display.cash(running, share))
         return MonthView(
-            first, today, earned, display.from_usd(cash_for_diamonds(earned, share)), end,
+            first, today, earned, display.cash(earned, share), end,
             cash_band(end, share, display), rest.days if rest else 0, display.currency, share,
             rest.basis_days if rest else len(self.history(today - timedelta(days=1)).diamonds), path, display.note,
             tuple(earned_path), tuple(cash_band(b, share, display) for b in path),
@@ -219,9 +217,7 @@ class ProjectionService:
         current = self.economics.current_level()
         rows = []
         for level in self.economics.levels():
-            this, last, ninety = (
-                display.from_usd(cash_for_diamonds(d, level.share_bps)) for d in (this_month, last_month, last_90)
-            )
+            this, last, ninety = (display.cash(d, level.share_bps) for d in (this_month, last_month, last_90))
             band = cash_band(end, level.share_bps, display)
             rows.append(WhatIfRow(level, level == current, this, last, ninety, band))
         return WhatIf(rows, display.currency, this_month, last_month, last_90)

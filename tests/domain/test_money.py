@@ -11,37 +11,9 @@ from hypothesis import strategies as st
 
 from companion.domain.economics import cash_for_diamonds, usd_per_diamond
 from companion.domain.errors import ValidationError
-from companion.domain.money import D, from_minor, minor_units, money_text, quantize, to_minor
+from companion.domain.money import from_minor, minor_units, money_text, quantize, to_minor
 
 FAST = settings(max_examples=200, deadline=None)
-
-
-def test_d_refuses_float() -> None:
-    with pytest.raises(TypeError, match="float"):
-        D(0.1)  # type: ignore[arg-type]
-
-
-def test_d_refuses_bool_and_none() -> None:
-    with pytest.raises(TypeError):
-        D(True)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        D(None)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("12.34", Decimal("12.34")), (" 7 ", Decimal("7")), (5, Decimal("5")), (Decimal("0.005"), Decimal("0.005"))],
-)
-def test_d_accepts_str_int_and_decimal(value: str | int | Decimal, expected: Decimal) -> None:
-    result = D(value)
-    assert isinstance(result, Decimal)
-    assert result == expected
-
-
-@pytest.mark.parametrize("text", ["abc", "", "1,50", "NaN", "Infinity", "-inf"])
-def test_d_refuses_non_numbers_and_non_finite(text: str) -> None:
-    with pytest.raises(ValidationError):
-        D(text)
 
 
 @pytest.mark.parametrize(

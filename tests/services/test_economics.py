@@ -117,8 +117,9 @@ def test_display_currency_converts_after_the_usd_total(services: Services) -> No
     services.economics.set_rate("JPY", "160", date(2026, 12, 1))  # noted ahead: not today's
     display = services.economics.display()
     assert (display.currency, display.per_usd) == ("JPY", Decimal("155.5"))
-    # 3 diamonds at 50 % = US$0.015 → US$0.02; × 155.5 = ¥3.11 → ¥3
-    assert display.from_usd(Decimal("0.02")) == Decimal(3)
+    # 3 diamonds at 50 % = US$0.015 × 155.5 = ¥2.3325 → ¥2, rounded once (to the cent first: ¥3)
+    assert display.cash(3, 5000) == Decimal(2)
+    assert display.from_usd(Decimal("0.015")) == Decimal(2)
 
 
 def test_rules_and_fees_round_trip(services: Services) -> None:

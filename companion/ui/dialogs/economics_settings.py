@@ -5,7 +5,7 @@ services off the GUI thread, all or nothing, and shows a refusal here."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
@@ -29,33 +29,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.domain.economics import parse_share_percent, share_percent_text
+from companion.domain.currency import parse_rate
+from companion.domain.economics import parse_share_percent
 from companion.domain.errors import ValidationError
+from companion.domain.money import from_minor, to_minor
 from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level
 from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
 from companion.services.economics import EconomicsState
 from companion.ui.format import keep_percent, percent
+from companion.ui.money_input import amount_text, locale_numbers, parse_typed, percent_text
 
 
 def _cents(text: str, field: str) -> int:
-    try:
-        amount = Decimal(text.strip().replace(",", "") or "0")
-    except InvalidOperation:
-        raise ValidationError(f"'{text}' is not an amount", field=field) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"'{text}' is not an amount in dollars and cents", field=field)
-    return int(amount * 100)
+    return to_minor(parse_typed(text.strip() or "0", "USD", field), "USD")
 
 
 def _bps(text: str, field: str) -> int:
     try:
-        return parse_share_percent(text or "0")
+        return parse_share_percent(text or "0", locale_numbers())
     except ValidationError as exc:
         raise ValidationError(str(exc).replace("share", field), field=field) from None
 
 
 def _dollars(cents: int) -> str:
-    return f"{Decimal(cents).scaleb(-2):.2f}"
+    return amount_text(from_minor(cents, "USD"), "USD")
 
 
 class EconomicsDialog(QDialog):
@@ -104,7 +101,7 @@ class EconomicsDialog(QDialog):
         self.custom_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         custom = next((s for s in self.state.schemes if s.key == CUSTOM_SCHEME_KEY), None)
         for level in custom.levels if custom else ():
-            self._add_custom_row(level.name, share_percent_text(level.share_bps))
+            self._add_custom_row(level.name, percent_text(level.share_bps))
         self.add_level_button = QPushButton("Add level")
         self.remove_level_button = QPushButton("Remove level")
         self.add_level_button.clicked.connect(lambda: self._add_custom_row("", ""))
@@ -159,7 +156,7 @@ class EconomicsDialog(QDialog):
             if not name.strip() and not share_text.strip():
                 continue
             try:
-                share = parse_share_percent(share_text)
+                share = parse_share_percent(share_text, locale_numbers())
             except ValidationError as exc:
                 raise ValidationError(f"custom level row {row + 1}: {exc}", field="share") from None
             levels.append(Level(name, share))
@@ -195,7 +192,7 @@ class EconomicsDialog(QDialog):
         self.min_edit = QLineEdit(_dollars(rules.min_withdrawal_cents))
         self.cap_edit = QLineEdit(_dollars(rules.daily_cap_cents))
         self.days_edit = QLineEdit(str(rules.processing_days))
-        self.tax_edit = QLineEdit(share_percent_text(rules.tax_set_aside_bps))
+        self.tax_edit = QLineEdit(percent_text(rules.tax_set_aside_bps))
         form = QFormLayout()
         form.addRow("Minimum withdrawal (US$)", self.min_edit)
         form.addRow("Daily cap (US$)", self.cap_edit)
@@ -211,7 +208,7 @@ class EconomicsDialog(QDialog):
         self.fee_edits: dict[str, tuple[QLineEdit, QLineEdit]] = {}
         for row, kind in enumerate(METHOD_KINDS, start=1):
             fee = self.state.fees.get(kind, MethodFee())
-            percent, fixed = QLineEdit(share_percent_text(fee.percent_bps)), QLineEdit(_dollars(fee.fixed_cents))
+            percent, fixed = QLineEdit(percent_text(fee.percent_bps)), QLineEdit(_dollars(fee.fixed_cents))
             grid.addWidget(QLabel(kind.capitalize() if kind != "paypal" else "PayPal"), row, 0)
             grid.addWidget(percent, row, 1)
             grid.addWidget(fixed, row, 2)
@@ -263,8 +260,9 @@ class EconomicsDialog(QDialog):
         self.rate_currency.setPlaceholderText("EUR")
         self.rate_currency.setMaximumWidth(80)
         self.rate_value = QLineEdit()
-        self.rate_value.setPlaceholderText("e.g. 0.92")
-        self.rate_day = QDateEdit(QDate.currentDate())
+        self.rate_value.setPlaceholderText(f"e.g. {amount_text(Decimal('0.92'))}")
+        today = self.state.today  # the profile's day, not the computer's
+        self.rate_day = QDateEdit(QDate(today.year, today.month, today.day))
         self.rate_day.setCalendarPopup(True)
         self.rate_day.setDisplayFormat("yyyy-MM-dd")
         self.add_rate_button = QPushButton("Note rate")
@@ -283,15 +281,19 @@ class EconomicsDialog(QDialog):
         for rate in sorted(state.rates, key=lambda r: (r.currency, r.as_of), reverse=True):
             row = self.rates_table.rowCount()
             self.rates_table.insertRow(row)
-            for column, text in enumerate((rate.currency, f"{rate.per_usd:f}", rate.as_of.isoformat())):
+            for column, text in enumerate((rate.currency, amount_text(rate.per_usd), rate.as_of.isoformat())):
                 self.rates_table.setItem(row, column, QTableWidgetItem(text))
 
     def _note_rate(self) -> None:
         value = self.rate_day.date()
+        try:
+            rate = parse_rate(self.rate_value.text(), locale_numbers())  # '1.350' is 1350 in de_DE, 1.35 in en_US
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
         self.error_label.hide()
-        self.rate_requested.emit(
-            self.rate_currency.text(), self.rate_value.text(), date(value.year(), value.month(), value.day())
-        )
+        # handed on as plain digits ('1350'), which the service reads by the command line's rule
+        self.rate_requested.emit(self.rate_currency.text(), f"{rate:f}", date(value.year(), value.month(), value.day()))
 
     # ---- saving -----------------------------------------------------------------------------------------
 

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.domain.errors import ValidationError
 from companion.domain.withdrawals import PAYOUT_STATUSES
 from companion.services.context import ProfileContext
 from companion.services.payouts import PaymentMethodChoice
+from companion.ui.money_input import amount_text, parse_typed
 
 
 def _qdate(day: date) -> QDate:
@@ -60,7 +62,7 @@ class _FormDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(lambda: self.submitted.emit(self.values()))
+        self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
@@ -69,6 +71,19 @@ class _FormDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def read_amounts(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` with the money typed read in the person's locale (QLocale), as Decimals the services take."""
+        return values
+
+    def _submit(self) -> None:
+        # what cannot be read in the person's locale is said here, and nothing is sent
+        try:
+            values = self.read_amounts(self.values())
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        self.submitted.emit(values)
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
@@ -91,7 +106,7 @@ class PayoutDialog(_FormDialog):
         self.context = context
         today = context.today()
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 250.00")
+        self.amount.setPlaceholderText(f"e.g. {amount_text(250, 'USD')}")
         self.status = QComboBox()
         self.status.addItems(list(PAYOUT_STATUSES))
         self.method = QComboBox()
@@ -123,6 +138,14 @@ class PayoutDialog(_FormDialog):
         self.status.currentTextChanged.connect(self._status_changed)
         self._status_changed(self.status.currentText())
 
+    def read_amounts(self, values: dict[str, Any]) -> dict[str, Any]:
+        fee = values["fee_usd"]
+        return {
+            **values,
+            "gross_usd": parse_typed(values["gross_usd"], "USD", "amount"),
+            "fee_usd": parse_typed(fee, "USD", "fee") if fee else None,
+        }
+
     def _status_changed(self, status: str) -> None:
         self.paid.setEnabled(status == "paid")
 
@@ -149,7 +172,7 @@ class GoalDialog(_FormDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. New camera")
         self.target = QLineEdit()
-        self.target.setPlaceholderText("e.g. 500")
+        self.target.setPlaceholderText(f"e.g. {amount_text(500)}")
         self.due = QDateEdit(_qdate(today).addDays(30))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
@@ -165,3 +188,6 @@ class GoalDialog(_FormDialog):
     def values(self) -> dict[str, Any]:
         return {"title": self.title.text(), "target": self.target.text().strip(), "due": _day(self.due),
                 "currency": self.currency}  # fmt: skip
+
+    def read_amounts(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "target": parse_typed(values["target"], self.currency, "target")}
