@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from companion import APP_NAME, __version__
 from companion.faults import storage_problem
-from companion.paths import AppPaths, app_paths, resource_path
+from companion.paths import PRIVATE_FILE, AppPaths, app_paths, resource_path
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -44,10 +44,32 @@ def install_excepthook() -> None:
     sys.excepthook = _excepthook
 
 
+class _LogFile(RotatingFileHandler):
+    """The app's log: created readable by this user only, and quiet when it cannot be written (a full disk):
+    the standard handler would print a `--- Logging error ---` traceback to stderr for every message."""
+
+    _warned = False
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        handle = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+        if os.name == "posix":
+            os.fchmod(handle, PRIVATE_FILE)
+        return open(handle, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's name
+        failure = sys.exc_info()[1]
+        if not isinstance(failure, OSError):
+            super().handleError(record)
+            return
+        if not self._warned:  # one line on stderr, not one per message
+            self._warned = True
+            print(f"warning: cannot write the log {self.baseFilename} ({failure.strerror or failure})", file=sys.stderr)
+
+
 def setup_logging(logs: Path, verbose: bool = False) -> Path:
     logs.mkdir(parents=True, exist_ok=True)
     path = logs / "companion.log"
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler = _LogFile(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_companion", False)]:
@@ -93,19 +115,19 @@ def run(argv: list[str]) -> int:
         return cli.EXIT_FAILED
     log.info("%s %s starting (%s)", APP_NAME, __version__, args.command or "gui")
     if args.command:
-        from companion.store.db import DatabaseDamaged
+        from companion.domain.errors import CompanionError
 
+        args.paths = paths  # e.g. `export` refuses to write over the app's own files
         try:
             if not getattr(args, "needs_services", True):
                 # e.g. `backup restore`: must work when the database cannot be opened
-                args.paths = paths
                 return cli.run_command(args, None, sys.stdout, sys.stderr)  # type: ignore[arg-type]
             services = open_services(paths)
             try:
                 return cli.run_command(args, services, sys.stdout, sys.stderr)
             finally:
                 services.db.dispose()  # closing checkpoints the WAL into the database file
-        except DatabaseDamaged as exc:
+        except CompanionError as exc:  # the database is damaged, or of a newer version: nothing was written
             print(f"error: {exc}", file=sys.stderr)
             return cli.EXIT_REFUSED
         except Exception as exc:
