@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -55,6 +56,10 @@ class _LogFile(RotatingFileHandler):
         if os.name == "posix":
             os.fchmod(handle, PRIVATE_FILE)
         return open(handle, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # flushing the last lines to a full disk
+            super().close()
 
     def handleError(self, record: logging.LogRecord) -> None:  # logging's name
         failure = sys.exc_info()[1]
