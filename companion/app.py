@@ -210,7 +210,11 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
             return 0
         if failure is not None:
             log.error("could not open the database", exc_info=failure)
-            reason = storage_problem(failure, paths.data) or f"{type(failure).__name__}: {failure}"
+            from companion.domain.errors import CompanionError
+
+            reason = storage_problem(failure, paths.data) or (
+                str(failure) if isinstance(failure, CompanionError) else f"{type(failure).__name__}: {failure}"
+            )
             message = (
                 f"{APP_NAME} could not open its data in {paths.data}.\n\n{reason}\n\n"
                 f"Nothing was changed. Details are in the log folder: {paths.logs}"

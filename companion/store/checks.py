@@ -45,13 +45,13 @@ def header_problem(header: bytes) -> str | None:
         return "not an SQLite database"
     write_version, read_version = header[18], header[19]
     if write_version not in (1, 2) or read_version not in (1, 2):
-        return f"the file header is damaged (format version {write_version}/{read_version}, expected 1 or 2)"
+        return f"its header is changed: format version {write_version}/{read_version}, where SQLite writes 1 or 2"
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
-        return f"the file header is damaged (page size {page_size})"
+        return f"its header is changed: page size {page_size}"
     if header[21:24] != b"\x40\x20\x20":
-        return "the file header is damaged (payload fractions)"
+        return "its header is changed: payload fractions"
     return None
 
 
