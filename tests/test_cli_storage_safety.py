@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -137,14 +138,17 @@ def test_export_refuses_to_write_over_the_apps_own_files(
 # ---- damaged files are refused in plain words; restore never depends on opening them -----------------------
 
 
+def _change_byte(path: Path, offset: Callable[[bytes], int], value: int) -> bytes:
+    raw = bytearray(path.read_bytes())
+    raw[offset(bytes(raw))] = value
+    path.write_bytes(bytes(raw))
+    return bytes(raw)
+
+
 def test_a_table_name_that_is_not_utf8_is_refused_as_damaged_and_restore_works(
     data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    live = data / "companion.sqlite3"
-    raw = bytearray(live.read_bytes())
-    at = raw.find(b"tablegift_eventgift_event")
-    raw[at + 9] = 0xFF
-    live.write_bytes(bytes(raw))
+    _change_byte(data / "companion.sqlite3", lambda raw: raw.find(b"tablegift_eventgift_event") + 9, 0xFF)
     code, _, err = cli(capsys, data, "summary", "--json")
     assert code == 2 and "is damaged" in err and "UnicodeDecodeError" not in err, err
     code, _, err = cli(capsys, data, "backup", "restore", str(_backup(data)))
@@ -156,13 +160,11 @@ def test_a_changed_header_byte_18_is_damaged_not_a_read_only_folder(
     data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     live = data / "companion.sqlite3"
-    raw = bytearray(live.read_bytes())
-    raw[18] = 3
-    live.write_bytes(bytes(raw))
+    changed = _change_byte(live, lambda raw: 18, 3)
     code, _, err = cli(capsys, data, "gifts", "add", "--gift", "Rose", "--count", "1", "--sender", "y")
     assert code == 2 and "is damaged" in err and "header" in err, err
     assert "read-only" not in err
-    assert live.read_bytes() == bytes(raw)
+    assert live.read_bytes() == changed
 
 
 # ---- a full disk -------------------------------------------------------------------------------------------
