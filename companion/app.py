@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from companion import APP_NAME, __version__
-from companion.faults import storage_problem
+from companion.faults import lock_file_failure, storage_problem
 from companion.paths import PRIVATE_FILE, AppPaths, app_paths, resource_path
 
 if TYPE_CHECKING:
@@ -176,8 +176,8 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
     lock.setStaleLockTime(0)  # never expire a live lock by age; a dead owner's lock is still recovered
     app = QApplication.instance() or create_application()
     if not lock.tryLock(200):
-        if lock.error() != QLockFile.LockError.LockFailedError:  # not another instance: the folder is unwritable
-            message = storage_problem(PermissionError(13, "cannot create the lock file"), paths.data)
+        if lock.error() != QLockFile.LockError.LockFailedError:  # not another instance: full disk or unwritable
+            message = storage_problem(lock_file_failure(paths.lock_file), paths.data)
             log.error("cannot create %s (%s)", paths.lock_file, lock.error().name)
             print(f"{APP_NAME} cannot start: {message}", file=sys.stderr)
             if not self_test:

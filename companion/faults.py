@@ -51,6 +51,14 @@ def disk_is_full(folder: Path) -> bool:
         return False
 
 
+def lock_file_failure(lock_file: Path) -> OSError:
+    """Why a lock file that nobody holds could not be created: a full disk or a folder we cannot write to (never
+    "the app is open")."""
+    if disk_is_full(lock_file.parent):
+        return OSError(errno.ENOSPC, f"cannot create the lock file {lock_file}")
+    return PermissionError(errno.EACCES, f"cannot create the lock file {lock_file}")
+
+
 def full_disk_message(data_dir: Path) -> str:
     """"No space left on the disk that holds DIR; free N MB": N is what a backup of the database and a checkpoint
     of its WAL need, less what is free now (at least 1)."""

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-import companion.commands.backup
 import companion.faults
 import companion.store.checks
 import companion.store.db as store_db
@@ -173,7 +172,6 @@ def test_a_changed_header_byte_18_is_damaged_not_a_read_only_folder(
 def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(companion.faults, "disk_is_full", lambda folder: True)
     monkeypatch.setattr(companion.store.checks, "disk_is_full", lambda folder: True)
-    monkeypatch.setattr(companion.commands.backup, "disk_is_full", lambda folder: True)
 
 
 def test_a_full_disk_while_checking_the_database_is_not_called_damaged(

@@ -5,14 +5,13 @@ may be such a moved-aside `…-damaged.sqlite3` with its `-wal` beside it."""
 from __future__ import annotations
 
 import argparse
-import errno
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from companion.commands.common import EXIT_OK
 from companion.domain.errors import NotFound, StateError
 from companion.domain.timeutil import utc_now
-from companion.faults import disk_is_full
+from companion.faults import lock_file_failure
 from companion.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -61,9 +60,7 @@ def _app_is_open(paths: AppPaths) -> bool:
         return False
     if lock.error() == QLockFile.LockError.LockFailedError:
         return True
-    if disk_is_full(paths.data):
-        raise OSError(errno.ENOSPC, f"cannot create the lock file {paths.lock_file}")
-    raise PermissionError(errno.EACCES, f"cannot create the lock file {paths.lock_file}")
+    raise lock_file_failure(paths.lock_file)
 
 
 def _restore(args: argparse.Namespace, services: None, out: TextIO, err: TextIO) -> int:
