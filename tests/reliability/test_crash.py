@@ -383,3 +383,83 @@ def test_a_kill_during_the_wal_checkpoint_never_looks_damaged_200_kills(
     workers: Workers, wal_pair: tuple[Path, int, int], tmp_path: Path
 ) -> None:
     _checkpoint_trials(workers, wal_pair, tmp_path, SLOW_CHECKPOINT_KILLS)
+
+
+# ---- kill -9 during `backup restore` -----------------------------------------------------------------------
+
+RESTORE_KILLS = 10
+SLOW_RESTORE_KILLS = 100
+
+
+def _with_gifts(template: Path, target: Path, gifts: int) -> Path:
+    shutil.copyfile(template, target)
+    con = sqlite3.connect(target)
+    try:
+        profile = con.execute("SELECT id FROM profile").fetchone()[0]
+        con.executemany(
+            "INSERT INTO gift_event (profile_id, received_at, sender, gift_name, coins_each, count, diamonds, source)"
+            " VALUES (?, ?, ?, 'Rose', 1, 1, 1, 'manual')",
+            ((profile, 1_790_000_000_000 + n, f"fan{n % 97}") for n in range(gifts)),
+        )
+        con.commit()
+    finally:
+        con.close()
+    return target
+
+
+def _restore_trials(workers: Workers, template: Path, root: Path, kills: int) -> None:
+    """Kill `backup restore` at random moments: the next open always finds either the old database or the whole
+    backup, never a damaged or half-restored one; when the backup is in, the old data is kept beside it."""
+    old_gifts, backup_gifts = 20_000, 5_000
+    live = _with_gifts(template, root / "live.sqlite3", old_gifts)
+    backup = _with_gifts(template, root / "companion-20261120-190000-manual.sqlite3", backup_gifts)
+
+    def trial_folder(name: str) -> Path:
+        folder = root / name
+        (folder / "backups").mkdir(parents=True)
+        shutil.copyfile(live, folder / "companion.sqlite3")
+        return folder
+
+    durations = []
+    for warm in range(2):
+        folder = trial_folder(f"warm-{warm}")
+        pid = workers.start(f"restore {folder} {backup}")
+        workers.wait_for(pid, "restoring")
+        started = time.monotonic()
+        assert workers.wait(pid) == 0, workers.output.get(pid)
+        durations.append(time.monotonic() - started)
+    window = min(durations)
+    rng = random.Random(os.environ.get("CRASH_SEED", "16"))
+    outcomes = {"old": 0, "restored": 0}
+    for trial in range(kills):
+        folder = trial_folder(f"trial-{trial}")
+        pid = workers.start(f"restore {folder} {backup}")
+        workers.wait_for(pid, "restoring")
+        workers.kill_after(pid, rng.uniform(0, window))
+        db = open_database(folder / "companion.sqlite3", folder / "backups")  # never DatabaseDamaged
+        try:
+            with db.session() as s:
+                found = s.connection().exec_driver_sql("SELECT count(*) FROM gift_event").scalar()
+        finally:
+            db.dispose()
+        assert found in (old_gifts, backup_gifts), f"trial {trial}: {found} gifts, a half-done restore"
+        if found == backup_gifts:
+            kept = [p for p in (folder / "backups").iterdir() if p.name.endswith("-before-restore.sqlite3")]
+            assert len(kept) == 1 and _check(kept[0])[0] == old_gifts, f"trial {trial}: the old data was not kept"
+        outcomes["restored" if found == backup_gifts else "old"] += 1
+        shutil.rmtree(folder)
+    print(f"backup restore: {kills} kills within {window:.2f} s: {outcomes}")
+    assert outcomes["old"] > 0, "no kill came before the restore finished: the test proved nothing"
+
+
+def test_a_killed_restore_leaves_the_old_database_or_the_whole_backup(
+    workers: Workers, template: Path, tmp_path: Path
+) -> None:
+    _restore_trials(workers, template, tmp_path, RESTORE_KILLS)
+
+
+@pytest.mark.slow
+def test_a_killed_restore_leaves_the_old_database_or_the_whole_backup_100_kills(
+    workers: Workers, template: Path, tmp_path: Path
+) -> None:
+    _restore_trials(workers, template, tmp_path, SLOW_RESTORE_KILLS)

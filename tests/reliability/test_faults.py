@@ -191,8 +191,9 @@ def small_disk(folder: Path, size: str = "3m") -> Iterator[Path]:
 
 
 def test_a_really_full_disk_is_said_as_such_and_never_called_damaged(tmp_path: Path) -> None:
-    """On a full tmpfs: every command and the app say the disk is full, naming the folder and the megabytes to free; none
-    says "damaged" or "the app is open"; no logging tracebacks; no partial files; freeing space is enough."""
+    """On a full tmpfs: every command and the app say the disk is full, naming the folder and the megabytes to
+    free; none says "damaged" or "the app is open"; no logging tracebacks; no partial files; freeing space is
+    enough."""
     with small_disk(tmp_path / "disk") as disk:
         folder = disk / "data"
         first = companion("--data-dir", str(folder), "gifts", "add", "--gift", "Rose", "--count", "2", "--sender", "a")
