@@ -253,7 +253,7 @@ def claim_database(db: Database) -> None:
             connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     except SchemaRefused:
         raise
-    except Exception as exc:  # any storage fault: the claim waits for the next open)
+    except Exception as exc:  # any storage fault: the claim waits for the next open
         log.warning("could not mark %s as a Creator Companion database: %s", db.path, exc)
 
 
