@@ -61,7 +61,7 @@ class _LogFile(RotatingFileHandler):
         with contextlib.suppress(OSError):  # flushing the last lines to a full disk
             super().close()
 
-    def handleError(self, record: logging.LogRecord) -> None:  # logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         failure = sys.exc_info()[1]
         if not isinstance(failure, OSError):
             super().handleError(record)

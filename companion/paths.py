@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -51,12 +52,10 @@ class AppPaths:
 def _tighten(path: Path, mode: int) -> None:
     """chmod `path` to `mode` when it allows more; leaves it alone when it is missing or cannot be changed
     (a read-only folder says so later, in its own words)."""
-    try:
-        current = stat.S_IMODE(path.lstat().st_mode)
-        if current & ~mode and not stat.S_ISLNK(path.lstat().st_mode):
-            path.chmod(current & mode)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        info = path.lstat()
+        if stat.S_IMODE(info.st_mode) & ~mode and not stat.S_ISLNK(info.st_mode):
+            path.chmod(stat.S_IMODE(info.st_mode) & mode)
 
 
 def app_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
