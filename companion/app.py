@@ -57,6 +57,11 @@ class _LogFile(RotatingFileHandler):
             os.fchmod(handle, PRIVATE_FILE)
         return open(handle, self.mode, encoding=self.encoding, errors=self.errors)
 
+    @staticmethod
+    def failing() -> bool:
+        """Whether the app's log could not be written (so pointing the user at it would not help)."""
+        return any(isinstance(h, _LogFile) and h._warned for h in logging.getLogger().handlers)
+
     def close(self) -> None:
         with contextlib.suppress(OSError):  # flushing the last lines to a full disk
             super().close()
@@ -137,7 +142,8 @@ def run(argv: list[str]) -> int:
             return cli.EXIT_REFUSED
         except Exception as exc:
             log.exception("command failed")
-            print(f"error: {storage_problem(exc, paths.data) or exc} (details in {log_file})", file=sys.stderr)
+            details = "" if _LogFile.failing() else f" (details in {log_file})"
+            print(f"error: {storage_problem(exc, paths.data) or exc}{details}", file=sys.stderr)
             return cli.EXIT_FAILED
     return run_gui(paths, self_test=args.self_test, screenshot=args.screenshot)
 

@@ -213,7 +213,7 @@ def test_a_really_full_disk_is_said_as_such_and_never_called_damaged(tmp_path: P
         for done in runs:
             assert done.returncode == 1, done.stdout + done.stderr
             assert f"No space left on the disk that holds {folder}; free " in done.stderr, done.stderr
-            for wrong in ("damaged", "app is open", "Logging error", "Traceback"):
+            for wrong in ("damaged", "app is open", "Logging error", "Traceback", "details in"):
                 assert wrong not in done.stderr, done.stderr
         leftovers = [p.name for p in (*folder.iterdir(), *(folder / "backups").iterdir()) if "partial" in p.name
                      or "restoring" in p.name]  # fmt: skip
