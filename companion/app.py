@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -12,8 +13,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from companion import APP_NAME, __version__
-from companion.faults import storage_problem
-from companion.paths import AppPaths, app_paths, resource_path
+from companion.faults import lock_file_failure, storage_problem
+from companion.paths import PRIVATE_FILE, AppPaths, app_paths, resource_path
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -44,10 +45,41 @@ def install_excepthook() -> None:
     sys.excepthook = _excepthook
 
 
+class _LogFile(RotatingFileHandler):
+    """The app's log: created readable by this user only, and quiet when it cannot be written (a full disk):
+    the standard handler would print a `--- Logging error ---` traceback to stderr for every message."""
+
+    _warned = False
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        handle = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+        if os.name == "posix":
+            os.fchmod(handle, PRIVATE_FILE)
+        return open(handle, self.mode, encoding=self.encoding, errors=self.errors)
+
+    @staticmethod
+    def failing() -> bool:
+        """Whether the app's log could not be written (so pointing the user at it would not help)."""
+        return any(isinstance(h, _LogFile) and h._warned for h in logging.getLogger().handlers)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # flushing the last lines to a full disk
+            super().close()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        failure = sys.exc_info()[1]
+        if not isinstance(failure, OSError):
+            super().handleError(record)
+            return
+        if not self._warned:  # one line on stderr, not one per message
+            self._warned = True
+            print(f"warning: cannot write the log {self.baseFilename} ({failure.strerror or failure})", file=sys.stderr)
+
+
 def setup_logging(logs: Path, verbose: bool = False) -> Path:
     logs.mkdir(parents=True, exist_ok=True)
     path = logs / "companion.log"
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler = _LogFile(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_companion", False)]:
@@ -100,24 +132,25 @@ def run(argv: list[str]) -> int:
         return cli.EXIT_FAILED
     log.info("%s %s starting (%s)", APP_NAME, __version__, args.command or "gui")
     if args.command:
-        from companion.store.db import DatabaseDamaged
+        from companion.domain.errors import CompanionError
 
+        args.paths = paths  # e.g. `export` refuses to write over the app's own files
         try:
             if not getattr(args, "needs_services", True):
                 # e.g. `backup restore`: must work when the database cannot be opened
-                args.paths = paths
                 return cli.run_command(args, None, sys.stdout, sys.stderr)  # type: ignore[arg-type]
             services = open_services(paths)
             try:
                 return cli.run_command(args, services, sys.stdout, sys.stderr)
             finally:
                 services.db.dispose()  # closing checkpoints the WAL into the database file
-        except DatabaseDamaged as exc:
+        except CompanionError as exc:  # the database is damaged, or of a newer version: nothing was written
             print(f"error: {exc}", file=sys.stderr)
             return cli.EXIT_REFUSED
         except Exception as exc:
             log.exception("command failed")
-            print(f"error: {storage_problem(exc, paths.data) or exc} (details in {log_file})", file=sys.stderr)
+            details = "" if _LogFile.failing() else f" (details in {log_file})"
+            print(f"error: {storage_problem(exc, paths.data) or exc}{details}", file=sys.stderr)
             return cli.EXIT_FAILED
     return run_gui(paths, self_test=args.self_test, screenshot=args.screenshot)
 
@@ -156,8 +189,8 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
     lock.setStaleLockTime(0)  # never expire a live lock by age; a dead owner's lock is still recovered
     app = QApplication.instance() or create_application()
     if not lock.tryLock(200):
-        if lock.error() != QLockFile.LockError.LockFailedError:  # not another instance: the folder is unwritable
-            message = storage_problem(PermissionError(13, "cannot create the lock file"), paths.data)
+        if lock.error() != QLockFile.LockError.LockFailedError:  # not another instance: full disk or unwritable
+            message = storage_problem(lock_file_failure(paths.lock_file), paths.data)
             log.error("cannot create %s (%s)", paths.lock_file, lock.error().name)
             print(f"{APP_NAME} cannot start: {message}", file=sys.stderr)
             if not self_test:
@@ -192,7 +225,11 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
             return 0
         if failure is not None:
             log.error("could not open the database", exc_info=failure)
-            reason = storage_problem(failure, paths.data) or f"{type(failure).__name__}: {failure}"
+            from companion.domain.errors import CompanionError
+
+            reason = storage_problem(failure, paths.data) or (
+                str(failure) if isinstance(failure, CompanionError) else f"{type(failure).__name__}: {failure}"
+            )
             message = (
                 f"{APP_NAME} could not open its data in {paths.data}.\n\n{reason}\n\n"
                 f"Nothing was changed. Details are in the log folder: {paths.logs}"

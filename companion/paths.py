@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 APP_DIR_NAME = "CreatorCompanion"
 APP_AUTHOR = "CreatorCompanion"
 ENV_DATA_DIR = "COMPANION_DATA_DIR"
+PRIVATE_DIR = 0o700  # on POSIX: other local users cannot list or read the data (a shared computer)
+PRIVATE_FILE = 0o600
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,28 @@ class AppPaths:
         return self.data / "companion.lock"
 
     def create(self) -> AppPaths:
+        """Make the folders, readable by this user only (on POSIX), and tighten what an older version left
+        readable by others: the folders, the database with its -wal/-shm, backups and logs."""
         for folder in (self.data, self.config, self.logs, self.backups):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        if os.name == "posix":
+            for folder in {self.data, self.config, self.logs, self.backups}:
+                _tighten(folder, PRIVATE_DIR)
+            for suffix in ("", "-wal", "-shm"):
+                _tighten(self.database.with_name(self.database.name + suffix), PRIVATE_FILE)
+            for folder, pattern in ((self.backups, "companion-*"), (self.logs, "*.log*")):
+                for path in folder.glob(pattern):
+                    _tighten(path, PRIVATE_FILE)
         return self
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """chmod `path` to `mode` when it allows more; leaves it alone when it is missing or cannot be changed
+    (a read-only folder says so later, in its own words)."""
+    with contextlib.suppress(OSError):
+        info = path.lstat()
+        if stat.S_IMODE(info.st_mode) & ~mode and not stat.S_ISLNK(info.st_mode):
+            path.chmod(stat.S_IMODE(info.st_mode) & mode)
 
 
 def app_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:

@@ -1,26 +1,30 @@
 """Backups: made through SQLite's backup API once a day on start, before migrations, and on request; pruned to
-the newest 10 plus one a month for a year; restored only after the backup passes an integrity check."""
+the newest 10 plus one a month for a year; restored only after the backup passes an integrity check and is
+recognised as ours, at a schema this version knows."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from companion.domain.errors import NotFound
 from companion.store.db import (
+    BackupRefused,
     Database,
     backup_database,
     backup_name,
-    integrity_problem,
+    check_backup,
     restore_database,
     upgrade,
 )
 
 KEEP_NEWEST = 10
 KEEP_MONTHS = 12
+STALE_PARTIAL = timedelta(hours=1)  # a `.partial` copy this old was left by a process that died while copying
 _NAME = re.compile(r"companion-(\d{8}-\d{6})-([a-z0-9-]+)\.sqlite3")
 
 
@@ -94,13 +98,24 @@ class BackupService:
         for backup in backups_to_prune(self.all(), self.clock()):
             backup.path.unlink(missing_ok=True)
             removed.append(backup.path)
+        if self.backup_dir.is_dir():
+            for partial in self.backup_dir.glob("companion-*.sqlite3.partial*"):
+                with contextlib.suppress(OSError):
+                    made = datetime.fromtimestamp(partial.stat().st_mtime, UTC)
+                    if self.clock() - made > STALE_PARTIAL:
+                        partial.unlink()
+                        removed.append(partial)
         return removed
 
     def check(self, path: Path) -> str | None:
-        """Why this backup cannot be restored, or None if it passes SQLite's integrity check."""
+        """Why this backup cannot be restored, or None if it passes SQLite's integrity check and is ours."""
         if not path.is_file():
             return "the file does not exist"
-        return integrity_problem(path, thorough=True)
+        try:
+            check_backup(path)
+        except BackupRefused as refused:
+            return str(refused)
+        return None
 
     def restore(self, path: Path) -> Path | None:
         """Replace the database with a backup that passes the integrity check; the current database is kept

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,10 +15,41 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
 from companion.domain.errors import CompanionError
+from companion.paths import PRIVATE_DIR, PRIVATE_FILE
+from companion.store.checks import (
+    APPLICATION_ID,
+    SQLITE_MAGIC,
+    identity_problem,
+    integrity_problem,
+    is_damage,
+    open_read_only,
+)
+
+__all__ = [
+    "APPLICATION_ID",
+    "SQLITE_MAGIC",
+    "BackupDamaged",
+    "BackupRefused",
+    "Database",
+    "DatabaseDamaged",
+    "SchemaRefused",
+    "backup_database",
+    "backup_name",
+    "current_revision",
+    "head_revision",
+    "integrity_problem",
+    "known_revisions",
+    "make_engine",
+    "newest_good_backup",
+    "open_database",
+    "open_read_only",
+    "restore_database",
+    "upgrade",
+]
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +68,15 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_url(db_path: Path) -> URL:
+    """The SQLAlchemy URL of a database file, built from parts: a path pasted into a URL string is not escaped,
+    so a folder named `what?` or `a%41b` would put the database somewhere else."""
+    return URL.create("sqlite", database=str(db_path))
+
+
 def make_engine(db_path: Path) -> Engine:
     engine = create_engine(
-        f"sqlite:///{db_path}",
+        sqlite_url(db_path),
         connect_args={"check_same_thread": False, "timeout": 10},
     )
     event.listen(engine, "connect", _set_pragmas)
@@ -68,7 +109,7 @@ class Database:
         self.engine.dispose()
 
 
-def _alembic_config(engine: Engine) -> Any:
+def _alembic_config(engine: Engine | None) -> Any:
     from alembic.config import Config
 
     config = Config()
@@ -77,12 +118,21 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-def head_revision() -> str:
+@functools.cache
+def _script() -> Any:
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(_alembic_config(None))
+
+
+def head_revision() -> str:
+    head = _script().get_current_head()
     assert head is not None
-    return head
+    return str(head)
+
+
+def known_revisions() -> frozenset[str]:
+    return frozenset(script.revision for script in _script().walk_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -92,14 +142,34 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def create_private(path: Path) -> None:
+    """Create `path` empty and readable by this user only, before SQLite opens it (SQLite gives its -wal,
+    -shm and -journal files the database file's permissions)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    if os.name == "posix":
+        os.chmod(path, PRIVATE_FILE)
+
+
 def backup_database(source: Path, target: Path) -> Path:
-    """Copy a live database through SQLite's backup API (consistent even with a WAL); never a file copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Copy a live database through SQLite's backup API (consistent even with a WAL); never a file copy.
+    Nothing is left behind when it fails (a full disk): the copy is made as `….partial`, renamed when done."""
+    target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    _copy_pages(sqlite3.connect(source), partial)
-    partial.replace(target)
+    _remove_with_journals(partial)
+    try:
+        create_private(partial)
+        _copy_pages(sqlite3.connect(source), partial)
+        partial.replace(target)
+    except BaseException:
+        _remove_with_journals(partial)
+        raise
     return target
+
+
+def _remove_with_journals(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink()
 
 
 def _copy_pages(src: sqlite3.Connection, target: Path) -> None:
@@ -112,9 +182,6 @@ def _copy_pages(src: sqlite3.Connection, target: Path) -> None:
             dst.close()
     finally:
         src.close()
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class DatabaseDamaged(CompanionError):
@@ -136,46 +203,8 @@ class DatabaseDamaged(CompanionError):
         )
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write. Without a WAL file beside it everything is in the main file, so it is
-    opened immutable, which creates no -wal/-shm files next to it; with one, read-only mode reads the WAL too."""
-    mode = "ro" if path.with_name(path.name + "-wal").exists() else "ro&immutable=1"
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
-
-
-def integrity_problem(path: Path, thorough: bool = False) -> str | None:
-    """Why the SQLite file at `path` is unusable, or None when it passes. Opens it read-only: writes nothing.
-    `thorough` runs PRAGMA integrity_check (also checks indexes); otherwise the faster quick_check."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
-    if not header:
-        return None  # an empty file is a database not created yet
-    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        return "not an SQLite database"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    size = path.stat().st_size
-    if page_size and size % page_size:
-        return f"the file is cut short ({size:,} bytes is not a whole number of {page_size}-byte pages)"
-    if pages and size < pages * page_size:
-        return f"the file is cut short ({size:,} bytes, expected {pages * page_size:,})"
-    try:
-        connection = open_read_only(path)
-    except sqlite3.Error as exc:
-        return f"cannot be opened: {exc}"
-    try:
-        pragma = "integrity_check" if thorough else "quick_check"
-        rows = connection.execute(f"PRAGMA {pragma}(5)").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    finally:
-        connection.close()
-    results = [" ".join(str(r[0]).replace("*** in database main ***", "").split()) for r in rows]
-    return None if results == ["ok"] else "; ".join(r for r in results if r)
+class SchemaRefused(CompanionError):
+    """The database was made by a newer version of the app, or by another app: it is left as it is."""
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -185,20 +214,47 @@ def _has_tables(engine: Engine) -> bool:
 
 
 def upgrade(db: Database, backup_dir: Path) -> Path | None:
-    """Bring the schema to head. An existing database is backed up first; returns the backup made, if any."""
+    """Bring the schema to head. An existing database is backed up first; returns the backup made, if any.
+    A schema this version does not know (a newer app wrote it) is refused, untouched."""
     from alembic import command
 
     current = current_revision(db.engine)
     head = head_revision()
-    if current == head:
-        return None
     backup = None
-    if db.path.exists() and _has_tables(db.engine):
-        backup = backup_database(db.path, backup_dir / backup_name(datetime.now(UTC), f"before-{head}"))
-        log.info("backed up %s to %s before migrating %s → %s", db.path, backup, current, head)
-    command.upgrade(_alembic_config(db.engine), "head")
-    log.info("database at revision %s", head)
+    if current != head:
+        if current is not None and current not in known_revisions():
+            raise SchemaRefused(
+                f"The database {db.path} was written by a newer version of Creator Companion (schema {current}); "
+                "this version cannot use it and left it unchanged. Update the app."
+            )
+        if db.path.exists() and _has_tables(db.engine):
+            backup = backup_database(db.path, backup_dir / backup_name(datetime.now(UTC), f"before-{head}"))
+            log.info("backed up %s to %s before migrating %s → %s", db.path, backup, current, head)
+        command.upgrade(_alembic_config(db.engine), "head")
+        log.info("database at revision %s", head)
+    claim_database(db)
     return backup
+
+
+def claim_database(db: Database) -> None:
+    """Mark the database as ours (PRAGMA application_id), so a restore can tell our backups from another app's
+    files. Best effort: a read-only folder or a full disk must not keep the data closed for it."""
+    try:
+        with db.engine.connect() as connection:
+            current = connection.exec_driver_sql("PRAGMA application_id").scalar()
+        if current == APPLICATION_ID:
+            return
+        if current:
+            raise SchemaRefused(
+                f"The file {db.path} belongs to another app (application id {current:#010x}); Creator Companion "
+                "left it unchanged. Start with --data-dir pointing to another folder."
+            )
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    except SchemaRefused:
+        raise
+    except Exception as exc:  # any storage fault: the claim waits for the next open
+        log.warning("could not mark %s as a Creator Companion database: %s", db.path, exc)
 
 
 def backup_name(moment: datetime, reason: str) -> str:
@@ -211,55 +267,112 @@ def newest_good_backup(backup_dir: Path) -> Path | None:
     if not backup_dir.is_dir():
         return None
     for candidate in sorted(backup_dir.glob("companion-*.sqlite3"), key=lambda p: p.name, reverse=True):
-        if "-damaged" not in candidate.name and integrity_problem(candidate) is None:
-            return candidate
+        if "-damaged" in candidate.name:
+            continue
+        with contextlib.suppress(OSError):
+            if integrity_problem(candidate) is None:
+                return candidate
     return None
 
 
 def open_database(path: Path, backup_dir: Path) -> Database:
-    """Check the file (read-only) before anything touches it: a damaged database raises DatabaseDamaged and
-    is left exactly as it was. Then back up (before a migration) and upgrade."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Check the file (read-only, with its WAL) before anything touches it: a damaged database raises
+    DatabaseDamaged and is left exactly as it was; a full disk raises OSError(ENOSPC). Then back up (before a
+    migration) and upgrade. A new database file is created readable by this user only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     if path.exists():
         problem = integrity_problem(path)
         if problem is not None:
             log.error("database %s is damaged: %s", path, problem)
             raise DatabaseDamaged(path, problem, newest_good_backup(backup_dir))
+    else:
+        create_private(path)
     db = Database(path)
-    upgrade(db, backup_dir)
+    try:
+        upgrade(db, backup_dir)
+    except BaseException:
+        db.dispose()
+        raise
     return db
 
 
-class BackupDamaged(CompanionError):
+class BackupRefused(CompanionError):
+    """A file chosen for restore cannot be used (damaged, another app's, a newer schema); nothing was changed."""
+
+
+class BackupDamaged(BackupRefused):
     """A backup chosen for restore fails the integrity check; nothing was changed."""
 
 
-def restore_database(backup: Path, path: Path, backup_dir: Path, now: datetime) -> Path | None:
-    """Put `backup` in place of the database at `path`, checking the backup first. The current database is
-    kept in `backup_dir`: through the backup API when it is sound, moved aside untouched (with its WAL) when it
-    is damaged. Returns where the current database was kept. Close every connection to `path` first."""
+def check_backup(backup: Path) -> None:
+    """Raise BackupDamaged / BackupRefused when `backup` must not replace the database."""
     problem = integrity_problem(backup, thorough=True)
     if problem is None and backup.stat().st_size == 0:
         problem = "the file is empty"
     if problem is not None:
         raise BackupDamaged(f"the backup {backup} is damaged ({problem}); nothing was changed")
-    kept: Path | None = None
-    if path.exists() and path.stat().st_size > 0:
-        if integrity_problem(path) is None:
-            kept = backup_database(path, backup_dir / backup_name(now, "before-restore"))
-        else:
-            kept = backup_dir / backup_name(now, "damaged")
-            backup_dir.mkdir(parents=True, exist_ok=True)
-            for suffix in ("", "-wal", "-shm"):
-                companion_file = path.with_name(path.name + suffix)
-                if companion_file.exists():
-                    companion_file.replace(kept.with_name(kept.name + suffix))
-    # the backup API copies into the (possibly new) file page by page, replacing everything in it
-    backup_database_into(backup, path)
+    problem = identity_problem(backup, known_revisions())
+    if problem is not None:
+        raise BackupRefused(f"the file {backup} cannot be restored: {problem}. Nothing was changed")
+
+
+def restore_database(backup: Path, path: Path, backup_dir: Path, now: datetime) -> Path | None:
+    """Put `backup` (a file, or a `…-damaged.sqlite3` kept with its `-wal`) in place of the database at `path`,
+    after checking it. The copy is made beside the database first and renamed over it only when complete, so a
+    crash or a full disk leaves the database as it was. The current database is kept in `backup_dir`: through
+    the backup API when it is sound, moved aside untouched (with its -wal and -shm) otherwise — never opened
+    for writing. Returns where it was kept. Close every connection to `path` first."""
+    check_backup(backup)
+    staged = path.with_name(path.name + ".restoring")
+    try:
+        _remove_with_journals(staged)
+        create_private(staged)
+        _copy_pages(open_read_only(backup), staged)
+        kept = _keep_current(path, backup_dir, now)
+        _install(staged, path)
+    except BaseException:
+        _remove_with_journals(staged)
+        raise
     log.info("restored %s from %s (previous database kept as %s)", path, backup, kept)
     return kept
 
 
-def backup_database_into(source: Path, target: Path) -> None:
-    """Overwrite the database at `target` with `source` through the backup API (works with a WAL target)."""
-    _copy_pages(open_read_only(source), target)
+def _keep_current(path: Path, backup_dir: Path, now: datetime) -> Path | None:
+    wal = path.with_name(path.name + "-wal")
+    if not path.exists() or (path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size)):
+        return None
+    try:
+        sound = integrity_problem(path) is None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        sound = False
+    if sound:
+        try:
+            return backup_database(path, backup_dir / backup_name(now, "before-restore"))
+        except (sqlite3.DatabaseError, UnicodeError) as exc:
+            if not is_damage(exc):
+                raise
+            log.warning("could not copy %s (%s): moving it aside instead", path, exc)
+    kept = backup_dir / backup_name(now, "damaged")
+    backup_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    for suffix in ("", "-wal", "-shm"):
+        companion_file = path.with_name(path.name + suffix)
+        if companion_file.exists():
+            companion_file.replace(kept.with_name(kept.name + suffix))
+    return kept
+
+
+def _install(staged: Path, path: Path) -> None:
+    """Rename the finished copy over the database. Its old -wal/-shm go first: SQLite would replay a WAL left
+    beside a file it does not belong to. (Their content is already in the kept copy.)"""
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+    staged.replace(path)
+    if os.name == "posix":
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)

@@ -4,6 +4,8 @@ The test talks to it over stdin/stdout, one command a line:
 
     import DATA_DIR FILE [FORMAT]  fork a worker that runs `gifts import FILE --format FORMAT` on DATA_DIR
     log DATA_DIR COUNT             fork a worker that logs COUNT gifts through `gifts add`, one commit each
+    checkpoint DATABASE            fork a worker that copies DATABASE's committed WAL into it (wal_checkpoint)
+    restore DATA_DIR BACKUP        fork a worker that runs `backup restore BACKUP` on DATA_DIR
     quit
 
 It answers `pid <pid>` for each worker. A worker's own lines carry its pid: `out <pid> <what the CLI printed>`
@@ -61,7 +63,35 @@ def _log(data_dir: str, count: int) -> int:
     return 0
 
 
+def _checkpoint(database: str) -> int:
+    """What SQLite does at the end of a big import or when the last connection closes: copy the committed pages
+    from the WAL into the database file, then empty the WAL. Prints `checkpointing` just before it starts."""
+    import sqlite3
+
+    con = sqlite3.connect(database, isolation_level=None)
+    con.execute("PRAGMA wal_autocheckpoint=0")  # only the explicit checkpoint below copies pages
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("SELECT count(*) FROM gift_event").fetchone()  # reads the WAL in (recovery), as an open would
+    _say(f"out {os.getpid()} checkpointing")
+    busy, _, _ = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    _say(f"out {os.getpid()} checkpointed {busy}")
+    con.close()
+    return 0
+
+
+def _restore(data_dir: str, backup: str) -> int:
+    args = companion.cli.build_parser().parse_args(["backup", "restore", backup])
+    args.paths = app_paths(data_dir).create()
+    out, err = io.StringIO(), io.StringIO()
+    _say(f"out {os.getpid()} restoring")
+    code = companion.cli.run_command(args, None, out, err)  # type: ignore[arg-type]
+    for line in (out.getvalue() + err.getvalue()).splitlines():
+        _say(f"out {os.getpid()} {line}")
+    return code
+
+
 def main() -> None:
+    companion.store.db.known_revisions()  # loads Alembic's scripts once, as a long-running app would have
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps workers: no zombies, pid gone = dead
     for raw in sys.stdin:
         command, *rest = raw.split()
@@ -79,6 +109,10 @@ def main() -> None:
                     code = _import(rest[0], rest[1], rest[2] if len(rest) > 2 else "csv")
                 elif command == "log":
                     code = _log(rest[0], int(rest[1]))
+                elif command == "checkpoint":
+                    code = _checkpoint(rest[0])
+                elif command == "restore":
+                    code = _restore(rest[0], rest[1])
             finally:
                 _say(f"exit {os.getpid()} {code}")
                 os._exit(code)

@@ -275,3 +275,191 @@ def test_killed_import_is_all_or_nothing_200_trials(workers: Workers, template: 
 @pytest.mark.slow
 def test_every_acknowledged_gift_survives_200_kills(workers: Workers, template: Path, tmp_path: Path) -> None:
     _log_trials(workers, template, tmp_path, SLOW_TRIALS)
+
+
+# ---- kill -9 while SQLite copies the WAL into the database file (a checkpoint) -----------------------------
+
+CHECKPOINT_KILLS = 50
+SLOW_CHECKPOINT_KILLS = 200
+CHECKPOINT_ROWS = 120_000
+
+
+@pytest.fixture(scope="module")
+def wal_pair(template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+    """A database whose last big commit is still only in its WAL (autocheckpoint off), as a crash or a kill
+    leaves it after a large import: (the database file, with its -wal beside it; gifts; diamonds)."""
+    folder = tmp_path_factory.mktemp("wal-pair")
+    live = folder / "live.sqlite3"
+    shutil.copyfile(template, live)
+    con = sqlite3.connect(live, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA wal_autocheckpoint=0")
+        profile = con.execute("SELECT id FROM profile").fetchone()[0]
+        con.execute("BEGIN")
+        con.executemany(
+            "INSERT INTO gift_event (profile_id, received_at, sender, gift_name, coins_each, count, diamonds, source,"
+            " source_key) VALUES (?, ?, ?, 'Rose', 1, ?, ?, 'manual', ?)",
+            ((profile, 1_790_000_000_000 + n, f"fan{n % 997}", 1 + n % 9, 1 + n % 9, f"ck{n}")
+             for n in range(CHECKPOINT_ROWS)),
+        )  # fmt: skip
+        con.execute("COMMIT")
+        # the committed batch is in the WAL only: copy the pair now (closing would checkpoint it)
+        pair = folder / "companion.sqlite3"
+        shutil.copyfile(live, pair)
+        shutil.copyfile(live.with_name(live.name + "-wal"), pair.with_name(pair.name + "-wal"))
+        gifts, diamonds = con.execute("SELECT count(*), sum(diamonds) FROM gift_event").fetchone()
+    finally:
+        con.close()
+    assert pair.stat().st_size * 10 < pair.with_name(pair.name + "-wal").stat().st_size
+    return pair, int(gifts), int(diamonds)
+
+
+def _pages_in_header(database: Path) -> int:
+    header = database.read_bytes()[:100]
+    return int.from_bytes(header[28:32], "big") * int.from_bytes(header[16:18], "big")
+
+
+def _checkpoint_trials(workers: Workers, pair: tuple[Path, int, int], root: Path, kills: int) -> None:
+    """Kill a checkpoint `kills` times while it runs; after each, the app's own open path must find every
+    committed gift and must not call the database damaged (before the fix, a main file cut short by the kill
+    was judged "damaged" on its size, ignoring the WAL that held the rest)."""
+    source, gifts, diamonds = pair
+
+    def trial_folder(name: str) -> Path:
+        folder = root / name
+        folder.mkdir()
+        for suffix in ("", "-wal"):
+            shutil.copyfile(source.with_name(source.name + suffix), folder / f"companion.sqlite3{suffix}")
+        return folder
+
+    durations = []
+    for warm in range(2):  # how long an undisturbed checkpoint takes: the window to kill in
+        database = trial_folder(f"warm-{warm}") / "companion.sqlite3"
+        pid = workers.start(f"checkpoint {database}")
+        workers.wait_for(pid, "checkpointing")
+        started = time.monotonic()
+        workers.wait_for(pid, "checkpointed 0")
+        durations.append(time.monotonic() - started)
+        assert workers.wait(pid) == 0, workers.output.get(pid)
+    window = min(durations)
+    rng = random.Random(os.environ.get("CRASH_SEED", "12"))
+    inside = cut_short = attempts = 0
+    while inside < kills:
+        attempts += 1
+        assert attempts <= kills * 4, f"only {inside} of {attempts} kills landed inside a {window:.3f} s checkpoint"
+        folder = trial_folder(f"trial-{attempts}")
+        database = folder / "companion.sqlite3"
+        pid = workers.start(f"checkpoint {database}")
+        workers.wait_for(pid, "checkpointing")
+        workers.kill_after(pid, rng.uniform(0, window))
+        finished = any(line.startswith("checkpointed") for line in workers.output.get(pid, []))
+        if not finished:
+            inside += 1
+            cut_short += database.stat().st_size < _pages_in_header(database)
+            db = open_database(database, folder / "backups")  # raised DatabaseDamaged before the fix
+            try:
+                with db.session() as s:
+                    found = s.connection().exec_driver_sql("SELECT count(*), sum(diamonds) FROM gift_event").one()
+            finally:
+                db.dispose()
+            assert tuple(found) == (gifts, diamonds), f"kill {inside}: {tuple(found)}, expected {(gifts, diamonds)}"
+            if inside % 10 == 0:  # the full integrity check (indexes too) costs a second: every tenth kill
+                assert _check(database) == (gifts, diamonds)
+        shutil.rmtree(folder)
+    print(f"checkpoint: {inside} kills inside a {window * 1000:.0f} ms checkpoint ({attempts} tries), "
+          f"{cut_short} left the file shorter than its header says")  # fmt: skip
+    assert cut_short > 0, "no kill left the database file cut short: the test proved nothing"
+
+
+def test_a_kill_during_the_wal_checkpoint_never_looks_damaged(
+    workers: Workers, wal_pair: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    _checkpoint_trials(workers, wal_pair, tmp_path, CHECKPOINT_KILLS)
+
+
+@pytest.mark.slow
+def test_a_kill_during_the_wal_checkpoint_never_looks_damaged_200_kills(
+    workers: Workers, wal_pair: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    _checkpoint_trials(workers, wal_pair, tmp_path, SLOW_CHECKPOINT_KILLS)
+
+
+# ---- kill -9 during `backup restore` -----------------------------------------------------------------------
+
+RESTORE_KILLS = 10
+SLOW_RESTORE_KILLS = 100
+
+
+def _with_gifts(template: Path, target: Path, gifts: int) -> Path:
+    shutil.copyfile(template, target)
+    con = sqlite3.connect(target)
+    try:
+        profile = con.execute("SELECT id FROM profile").fetchone()[0]
+        con.executemany(
+            "INSERT INTO gift_event (profile_id, received_at, sender, gift_name, coins_each, count, diamonds, source)"
+            " VALUES (?, ?, ?, 'Rose', 1, 1, 1, 'manual')",
+            ((profile, 1_790_000_000_000 + n, f"fan{n % 97}") for n in range(gifts)),
+        )
+        con.commit()
+    finally:
+        con.close()
+    return target
+
+
+def _restore_trials(workers: Workers, template: Path, root: Path, kills: int) -> None:
+    """Kill `backup restore` at random moments: the next open always finds either the old database or the whole
+    backup, never a damaged or half-restored one; when the backup is in, the old data is kept beside it."""
+    old_gifts, backup_gifts = 20_000, 5_000
+    live = _with_gifts(template, root / "live.sqlite3", old_gifts)
+    backup = _with_gifts(template, root / "companion-20261120-190000-manual.sqlite3", backup_gifts)
+
+    def trial_folder(name: str) -> Path:
+        folder = root / name
+        (folder / "backups").mkdir(parents=True)
+        shutil.copyfile(live, folder / "companion.sqlite3")
+        return folder
+
+    durations = []
+    for warm in range(2):
+        folder = trial_folder(f"warm-{warm}")
+        pid = workers.start(f"restore {folder} {backup}")
+        workers.wait_for(pid, "restoring")
+        started = time.monotonic()
+        assert workers.wait(pid) == 0, workers.output.get(pid)
+        durations.append(time.monotonic() - started)
+    window = min(durations)
+    rng = random.Random(os.environ.get("CRASH_SEED", "16"))
+    outcomes = {"old": 0, "restored": 0}
+    for trial in range(kills):
+        folder = trial_folder(f"trial-{trial}")
+        pid = workers.start(f"restore {folder} {backup}")
+        workers.wait_for(pid, "restoring")
+        workers.kill_after(pid, rng.uniform(0, window))
+        db = open_database(folder / "companion.sqlite3", folder / "backups")  # never DatabaseDamaged
+        try:
+            with db.session() as s:
+                found = s.connection().exec_driver_sql("SELECT count(*) FROM gift_event").scalar()
+        finally:
+            db.dispose()
+        assert found in (old_gifts, backup_gifts), f"trial {trial}: {found} gifts, a half-done restore"
+        if found == backup_gifts:
+            kept = [p for p in (folder / "backups").iterdir() if p.name.endswith("-before-restore.sqlite3")]
+            assert len(kept) == 1 and _check(kept[0])[0] == old_gifts, f"trial {trial}: the old data was not kept"
+        outcomes["restored" if found == backup_gifts else "old"] += 1
+        shutil.rmtree(folder)
+    print(f"backup restore: {kills} kills within {window:.2f} s: {outcomes}")
+    assert outcomes["old"] > 0, "no kill came before the restore finished: the test proved nothing"
+
+
+def test_a_killed_restore_leaves_the_old_database_or_the_whole_backup(
+    workers: Workers, template: Path, tmp_path: Path
+) -> None:
+    _restore_trials(workers, template, tmp_path, RESTORE_KILLS)
+
+
+@pytest.mark.slow
+def test_a_killed_restore_leaves_the_old_database_or_the_whole_backup_100_kills(
+    workers: Workers, template: Path, tmp_path: Path
+) -> None:
+    _restore_trials(workers, template, tmp_path, SLOW_RESTORE_KILLS)

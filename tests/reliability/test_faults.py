@@ -3,6 +3,7 @@ a slot. Each gets a clear message, a log entry (without secrets), a living app a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -172,6 +173,54 @@ def test_import_on_a_full_disk_is_refused_in_plain_words_and_writes_nothing(
     # the app still works on the same folder: reading needs no space
     assert app.run(["--data-dir", str(folder), "summary", "--json"]) == 0
     assert f'"gifts": {before[0]}' in capsys.readouterr().out
+
+
+@contextmanager
+def small_disk(folder: Path, size: str = "3m") -> Iterator[Path]:
+    """A real, tiny file system (tmpfs) at `folder`: only root may mount one, so elsewhere the test is skipped."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_a_really_full_disk_is_said_as_such_and_never_called_damaged(tmp_path: Path) -> None:
+    """On a full tmpfs: every command and the app say the disk is full, naming the folder and the megabytes to
+    free; none says "damaged" or "the app is open"; no logging tracebacks; no partial files; freeing space is
+    enough."""
+    with small_disk(tmp_path / "disk") as disk:
+        folder = disk / "data"
+        first = companion("--data-dir", str(folder), "gifts", "add", "--gift", "Rose", "--count", "2", "--sender", "a")
+        assert first.returncode == 0, first.stderr
+        backup = next((folder / "backups").iterdir())
+        filler = disk / "filler"
+        with filler.open("wb") as out, contextlib.suppress(OSError):
+            while True:
+                out.write(b"\0" * 65536)
+        runs = [
+            companion("--data-dir", str(folder), "gifts", "add", "--gift", "Rose", "--count", "1", "--sender", "b"),
+            companion("--data-dir", str(folder), "summary", "--json"),
+            companion("--data-dir", str(folder), "backup", "create"),
+            companion("--data-dir", str(folder), "backup", "restore", str(backup)),
+            companion("--data-dir", str(folder), "--self-test"),  # the lock file cannot be written: not read-only
+        ]
+        for done in runs:
+            assert done.returncode == 1, done.stdout + done.stderr
+            assert f"No space left on the disk that holds {folder}; free " in done.stderr, done.stderr
+            for wrong in ("damaged", "app is open", "Logging error", "Traceback", "details in"):
+                assert wrong not in done.stderr, done.stderr
+        leftovers = [p.name for p in (*folder.iterdir(), *(folder / "backups").iterdir()) if "partial" in p.name
+                     or "restoring" in p.name]  # fmt: skip
+        assert leftovers == []
+        filler.unlink()
+        after = companion("--data-dir", str(folder), "summary", "--json")
+        assert after.returncode == 0 and '"items": 2' in after.stdout, after.stderr
 
 
 # ---- a damaged database -----------------------------------------------------------------------------------

@@ -118,6 +118,19 @@ def test_create_prunes_real_files_but_never_foreign_ones(services: Services) -> 
     assert len(list_backups(folder)) == 10
 
 
+def test_pruning_removes_a_partial_copy_left_by_a_killed_backup(services: Services, clock: FakeClock) -> None:
+    folder = services.db.path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    stale, fresh = folder / "companion-20261120-100000-auto.sqlite3.partial", folder / "x.sqlite3.partial"
+    in_flight = folder / "companion-20261120-185900-auto.sqlite3.partial"
+    for partial in (stale, fresh, in_flight):
+        partial.write_bytes(b"")
+    os.utime(stale, (clock.now.timestamp() - 9 * 3600,) * 2)
+    os.utime(in_flight, (clock.now.timestamp() - 60,) * 2)  # another process may still be writing it
+    services.backups.create()
+    assert not stale.exists() and in_flight.exists() and fresh.exists()  # `fresh` is not named by the app
+
+
 def _closed_with_backup(tmp_path: Path, gifts: int) -> tuple[Path, Path, BackupInfo]:
     """A data folder whose database holds `gifts` gifts and one backup of them, closed: (folder, database, backup)."""
     folder = tmp_path / "data"
