@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from companion.domain.errors import ImportRejected
-from companion.integrations.events import parse_event_lines, parse_record, read_event_log, record_line
+from companion.integrations.events import (
+    parse_event_lines,
+    parse_record,
+    read_event_log,
+    record_line,
+    stream_event_log,
+)
+from companion.integrations.native_csv import ErrorLog
 from tests.integrations.eventlog import T0, gift_event, lines
 
 
@@ -99,3 +106,45 @@ def test_record_line_round_trips_through_the_parser(tmp_path: Path) -> None:
     [gift], errors = read_event_log(path)
     assert errors == [] and gift.sender == "ünïcode_fan"
     assert "\n" not in record_line({**record, "user": {"unique_id": "a\nb"}})
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"repeat_count": "--5"}, "repeat_count"),
+        ({"repeat_count": "5-"}, "repeat_count"),
+        ({"create_time": "--1793560500000"}, "create_time"),
+        ({"create_time": 250_000_000_000_000}, "create_time"),
+        ({"create_time": 10**40}, "create_time"),
+        ({"create_time": -(10**18)}, "create_time"),
+        ({"create_time": 1_420_070_400_000}, "create_time"),  # 2015: before the accepted range
+        ({"create_time": 4_102_444_800_000}, "create_time"),  # 2100: more than ten years ahead
+    ],
+)
+def test_a_bad_value_is_a_per_line_error_not_a_crash(change: dict[str, object], field: str) -> None:
+    text = lines(gift_event(1, streakable=False), {**gift_event(2, streakable=False), **change})
+    gifts, errors = parse(text)
+    assert len(gifts) == 1
+    assert [(e.line, e.field) for e in errors] == [(2, field)]
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    [
+        '{"msg_id": "2", "repeat_count": ' + "9" * 5000 + "}",  # over Python's 4,300-digit limit
+        "[" * 100_000 + "]" * 100_000,  # nested past the recursion limit
+    ],
+)
+def test_a_line_json_cannot_even_hold_is_a_per_line_error(bad_line: str) -> None:
+    gifts, errors = parse(lines(gift_event(1, streakable=False), bad_line, gift_event(3, streakable=False)))
+    assert len(gifts) == 2
+    assert [(e.line, e.field) for e in errors] == [(2, "line")]
+
+
+def test_a_conflicting_duplicate_is_reported_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    first = gift_event(1, streakable=False)
+    path.write_text(lines(first, first, {**first, "repeat_count": 9}), encoding="utf-8")
+    conflicts: list[int] = []
+    gifts = list(stream_event_log(path, ErrorLog(), conflicts=conflicts))
+    assert [g.count for g in gifts] == [1] and conflicts == [3]
