@@ -458,7 +458,7 @@ def test_bad_event_log_values_are_refused_per_line_with_exit_2(
         ),
         encoding="utf-8",
     )
-    code, out, err = cli(capsys, data, "gifts", "import", str(log), "--format", "events")
+    code, _, err = cli(capsys, data, "gifts", "import", str(log), "--format", "events")
     assert code == 2, err  # was 1 (a crash, no line number)
     assert [line.split(": ", 1)[1].split(",")[0] for line in err.splitlines()[:5]] == [
         "line 1", "line 2", "line 3", "line 4", "line 5",
