@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +17,7 @@ from companion.integrations.events import (
     record_line,
     stream_event_log,
 )
+from companion.integrations.live_capture import event_record
 from companion.integrations.native_csv import ErrorLog
 from tests.integrations.eventlog import T0, gift_event, lines
 
@@ -148,3 +150,20 @@ def test_a_conflicting_duplicate_is_reported_by_line(tmp_path: Path) -> None:
     conflicts: list[int] = []
     gifts = list(stream_event_log(path, ErrorLog(), conflicts=conflicts))
     assert [g.count for g in gifts] == [1] and conflicts == [3]
+
+
+def test_a_live_event_with_a_bad_time_and_controls_is_logged_then_refused_or_cleaned() -> None:
+    def live(create_time: object) -> SimpleNamespace:
+        return SimpleNamespace(
+            common=SimpleNamespace(msg_id=1, create_time=create_time),
+            user=SimpleNamespace(unique_id="lu\x1b[2Jna\u202e", nickname="Luna"),
+            gift=SimpleNamespace(id=5655, name="Ro\x00se", diamond_count=1, type=2),
+            repeat_count=1, repeat_end=1, group_id=0,
+        )  # fmt: skip
+
+    record = event_record(live("--1793560500000"))  # was ValueError: the event lost from the log too
+    assert record["create_time"] == "--1793560500000"
+    assert [e.field for e in parse_record(record, 1)[1]] == ["create_time"]
+    signal, errors = parse_record(event_record(live(T0)), 2)
+    assert errors == [] and signal is not None
+    assert (signal.sender, signal.gift_name) == ("lu[2Jna", "Rose")
