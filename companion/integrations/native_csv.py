@@ -69,6 +69,7 @@ def _whole_number(text: str, field: str, minimum: int, maximum: int) -> int:
 
 
 _Fields = tuple[datetime, str, str, int | None, int, str]
+_UNSEEN = "\x00"  # a value `folded` never holds (a text with NUL folds to None)
 
 
 def _parse_fields(line: int, cell: dict[str, str], bounds: tuple[datetime, datetime]) -> tuple[_Fields, list[RowError]]:
@@ -111,16 +112,15 @@ def _fast_fields(
         moment = datetime.fromisoformat(at)
     except ValueError:
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None or not 1 < moment.year < 9999:
+    if moment.tzinfo is None or not 1 < moment.year < 9999:  # (an offset parsed from text is never None)
         return None
     moment = moment.astimezone(UTC)
     if not bounds[0] <= moment <= bounds[1]:
         return None
     texts = []
     for raw in (sender, gift, stream):
-        if raw in folded:
-            text = folded[raw]
-        else:
+        text = folded.get(raw, _UNSEEN)
+        if text is _UNSEEN:
             text = folded[raw] = None if CONTROLS.search(raw) else " ".join(unguard(raw).split())
         if text is None:
             return None
@@ -400,7 +400,8 @@ def row_digest(received_at: datetime, sender: str, name_key: str, count: int) ->
     and gifts logged by hand are keyed by it (GiftService.log), and event-log or live gifts, keyed by their
     event, are matched by it (services/importing.py), so re-importing an export of any of them adds nothing.
     (Times with at most millisecond digits give the same text as before this rule: stored keys stay valid.)"""
-    identity = "\x1f".join((stored_instant(received_at).isoformat(), sender, name_key, str(count)))
+    instant = stored_instant(received_at) if received_at.microsecond % 1000 else received_at
+    identity = "\x1f".join((instant.isoformat(), sender, name_key, str(count)))
     return hashlib.sha256(identity.encode("utf-8")).digest()
 
 

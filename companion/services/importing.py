@@ -276,7 +276,7 @@ class _ChunkSaver:
         if not inside:
             return new
         stored: dict[tuple[int, str, str, int], list[int]] = {}
-        for gift_id, identity in self.repo.foreign_gifts(self.profile_id, self.family, min(inside), max(inside)):
+        for gift_id, identity in self.repo.foreign_gifts(self.profile_id, self.family, inside):
             if gift_id not in self.matched:
                 stored.setdefault(identity, []).append(gift_id)
         if not stored:

@@ -103,17 +103,24 @@ class ImportRepo:
         return None if first is None else (int(first), int(last))
 
     def foreign_gifts(
-        self, profile_id: int, prefix: str, first_ms: int, last_ms: int
+        self, profile_id: int, prefix: str, instants: Sequence[int]
     ) -> list[tuple[int, tuple[int, str, str, int]]]:
-        """Gifts in [first_ms, last_ms] whose key is not of the family `prefix`, as (id, identity), the identity
-        being (received_at ms, sender, gift name key, count)."""
+        """Gifts received at one of `instants` (ms) whose key is not of the family `prefix`, as (id, identity),
+        the identity being (received_at ms, sender, gift name key, count). An index seek per instant: the cost
+        follows the rows asked about, not the gifts stored."""
         cursor = self._cursor()
-        cursor.execute(
-            "SELECT id, received_at, sender, gift_name, count FROM gift_event WHERE profile_id = ?"
-            " AND received_at BETWEEN ? AND ? AND (source_key IS NULL OR substr(source_key, 1, ?) != ?)",
-            (profile_id, first_ms, last_ms, len(prefix), prefix),
-        )
-        return [(gift_id, (at, sender, gift_key(name), count)) for gift_id, at, sender, name, count in cursor]
+        found: list[tuple[int, tuple[int, str, str, int]]] = []
+        distinct = sorted(set(instants))
+        for start in range(0, len(distinct), _KEYS_PER_QUERY):
+            chunk = distinct[start : start + _KEYS_PER_QUERY]
+            cursor.execute(
+                "SELECT id, received_at, sender, gift_name, count FROM gift_event WHERE profile_id = ?"
+                f" AND received_at IN ({','.join('?' * len(chunk))})"
+                " AND (source_key IS NULL OR substr(source_key, 1, ?) != ?)",
+                (profile_id, *chunk, len(prefix), prefix),
+            )
+            found += [(gift_id, (at, sender, gift_key(name), n)) for gift_id, at, sender, name, n in cursor]
+        return found
 
     def streams_between(self, profile_id: int, start: datetime, end: datetime) -> list[Stream]:
         """Streams that ran at some point in [start, end] (a live one counts as running until now)."""
