@@ -96,6 +96,31 @@ def test_an_export_imported_elsewhere_then_its_event_log_adds_nothing(
         other_db.dispose()
 
 
+def test_a_conflicting_duplicate_event_is_named_in_the_import_summary(services: Services, tmp_path: Path) -> None:
+    first = gift_event(1, streakable=False)
+    log = tmp_path / "log.jsonl"
+    log.write_text(lines(first, first, {**first, "repeat_count": 9}), encoding="utf-8")
+    result = services.gifts.import_events(log)
+    assert (result.added, result.conflicts) == (1, (3,))  # the first kept; line 3 said otherwise (was silent)
+    assert "1 conflicting duplicate left out" in result.describe() and "line 3" in result.describe()
+
+
+def test_a_group_id_reused_after_its_end_stores_both_streaks(services: Services, tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    streak = {"group": "g1", "at_ms": T0}
+    log.write_text(
+        lines(
+            gift_event(1, count=1, **streak), gift_event(2, count=3, end=True, **{**streak, "at_ms": T0 + 500}),
+            gift_event(3, count=1, **{**streak, "at_ms": T0 + 9000}),
+            gift_event(4, count=4, end=True, **{**streak, "at_ms": T0 + 9500}),
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert services.gifts.import_events(log).added == 2
+    assert services.reports.summary().totals.items == 7  # was 3: the second streak dropped
+    assert services.gifts.import_events(log).added == 0
+
+
 # ---- exports hold every stored gift --------------------------------------------------------------------------
 
 
