@@ -9,7 +9,8 @@ from datetime import tzinfo
 from typing import Any, TextIO
 
 from companion.domain.timeutil import to_local
-from companion.integrations.native_csv import COLUMNS, GUARD, NEEDS_GUARD
+from companion.integrations.formula_guard import GUARD, NEEDS_GUARD
+from companion.integrations.native_csv import COLUMNS
 from companion.store.insights import ExportGift
 
 

@@ -19,6 +19,7 @@ from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.text import CONTROLS, MAX_GIFT_NAME, MAX_SENDER, MAX_TITLE, clean_text, printable
 from companion.domain.timeutil import accepted_range, parse_instant
+from companion.integrations.formula_guard import unguard
 
 COLUMNS = ("received_at", "sender", "gift", "coins_each", "count", "stream")
 #: Errors listed before the rest are summarised: enough to fix a file, bounded for a huge broken one.
@@ -34,23 +35,6 @@ class CsvGiftRow(NamedTuple):  # a tuple: a million of them build several times 
     count: int  # type: ignore[assignment]  # (shadows tuple.count, which nothing here uses)
     stream: str
     key: str  # identity of this row among all imports: the same row imported twice is stored once
-
-
-#: Put in front of a text cell a spreadsheet would run as a formula (see integrations/export_csv.py): a no-break
-#: space, which spreadsheet apps keep, so the cell stays text. Stored names never hold one (whitespace is folded).
-GUARD = "\u00a0"
-#: Where a spreadsheet may start a cell: the start of the text, or after a separator of some locale (`,` in
-#: English, `;` in much of Europe, tab, `|`) or a line break, spaces allowed before the cell's text.
-_CELL_START = r"(^|[,;\t|\r\n] *)"
-#: A cell that starts with one of these runs as a formula in Excel, LibreOffice or Google Sheets.
-_FORMULA = r"[=+\-@\t\r]"
-NEEDS_GUARD = re.compile(_CELL_START + f"(?={_FORMULA})")
-_GUARDED = re.compile(_CELL_START + GUARD + f"(?={_FORMULA})")
-
-
-def unguard(text: str) -> str:
-    """A cell as our export wrote it → the name it stands for (each formula guard taken out again)."""
-    return _GUARDED.sub(r"\1", text) if GUARD in text else text
 
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only; 18 digits keeps SQLite's 64-bit integers safe

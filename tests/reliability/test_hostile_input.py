@@ -22,12 +22,8 @@ from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected
 from companion.domain.text import CONTROLS, clean_text
 from companion.integrations.export_csv import neutralise
-from companion.integrations.native_csv import (
-    COLUMNS,
-    parse_native_csv_collecting,
-    read_native_csv_collecting,
-    unguard,
-)
+from companion.integrations.formula_guard import unguard
+from companion.integrations.native_csv import COLUMNS, parse_native_csv_collecting, read_native_csv_collecting
 from companion.services import Services
 from tests.conftest import ROOT
 from tests.reliability.hostile import check_all_or_nothing
