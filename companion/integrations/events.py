@@ -96,6 +96,13 @@ def parse_record(
     """One event-log object → a signal, or every problem it has (each naming its field). `bounds`: the accepted
     dates (default `accepted_range()` now; a caller parsing many lines passes them once)."""
     accepted = bounds if bounds is not None else accepted_range()
+    try:
+        return _parse(record, line, accepted)
+    except RecursionError:  # a value nested just under JSON's limit: showing it in a message goes past it
+        return None, [RowError(line, "line", "is nested too deeply to be an event")]
+
+
+def _parse(record: Any, line: int, accepted: tuple[datetime, datetime]) -> tuple[GiftSignal | None, list[RowError]]:
     if not isinstance(record, dict):
         return None, [RowError(line, "line", "is not a JSON object")]
     errors: list[RowError] = []

@@ -135,6 +135,7 @@ def test_a_bad_value_is_a_per_line_error_not_a_crash(change: dict[str, object], 
     [
         '{"msg_id": "2", "repeat_count": ' + "9" * 5000 + "}",  # over Python's 4,300-digit limit
         "[" * 100_000 + "]" * 100_000,  # nested past the recursion limit
+        '{"msg_id": "2", "repeat_count": ' + "[" * 990 + "]" * 990 + "}",  # just under it: too deep to show
     ],
 )
 def test_a_line_json_cannot_even_hold_is_a_per_line_error(bad_line: str) -> None:
