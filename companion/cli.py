@@ -53,3 +53,9 @@ def run_command(args: argparse.Namespace, services: Services, out: TextIO, err: 
         field = getattr(exc, "field", None)
         print(f"error: {field + ': ' if field else ''}{exc}", file=err)
         return EXIT_REFUSED
+    except Exception as exc:
+        # a sum past SQLite's 64-bit integer (data stored before the per-gift bounds): a refusal, never raw SQL
+        if not isinstance(exc, OverflowError) and "integer overflow" not in str(exc):
+            raise
+        print("error: a total is too large to compute (over 9.2×10^18); check for impossible gifts", file=err)
+        return EXIT_REFUSED

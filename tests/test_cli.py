@@ -387,3 +387,90 @@ def test_launcher_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == EMPTY
     assert (tmp_path / "d" / "companion.sqlite3").is_file()
+
+
+# ---- issue 12: data safety at the edges ------------------------------------------------------------------------
+
+
+def insert_raw_gifts(data_dir: Path, rows: list[tuple[int, int, int]]) -> None:
+    """(received_at ms, coins_each, count) rows written as an older version (or another tool) could have."""
+    with sqlite3.connect(data_dir / "companion.sqlite3") as con:
+        con.executemany(
+            "INSERT INTO gift_event (profile_id, received_at, sender, gift_name, coins_each, count, diamonds, source,"
+            " source_key) VALUES (1, ?, 'raw', 'Rose', ?, ?, ?, 'csv', ?)",
+            [(at, coins, count, coins * count, f"raw:{i}") for i, (at, coins, count) in enumerate(rows)],
+        )
+
+
+def test_a_gift_at_the_end_of_the_calendar_does_not_break_exports_under_tokyo(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    assert cli(capsys, data, "summary", "--json")[0] == 0
+    set_time_zone(data, "Asia/Tokyo")
+    insert_raw_gifts(data, [(253_402_300_799_000, 1, 1), (-86_400_000, 1, 1)])  # 9999-12-31, 1969-12-31
+    code, out, err = cli(capsys, data, "export", "csv", "--out", str(tmp_path / "all.csv"))
+    assert code == 0, err  # was 1: "date value out of range"
+    assert "wrote 2 gifts" in out  # the 1969 gift too (was left out)
+    assert cli(capsys, data, "export", "qif", "--out", str(tmp_path / "all.qif"))[0] == 0
+    assert cli(capsys, data, "project", "--json")[0] == 0
+
+
+@pytest.mark.parametrize("at", ["2015-12-31T23:00:00Z", "2099-01-01T00:00:00Z", "9999-12-31T23:59:59+09:00"])
+def test_gifts_add_refuses_a_time_outside_the_accepted_range(
+    capsys: pytest.CaptureFixture[str], data: Path, at: str
+) -> None:
+    code, _, err = cli(capsys, data, "gifts", "add", "--gift", "Rose", "--count", "1", "--sender", "a", "--at", at)
+    assert code == 2 and "outside the accepted dates" in err
+    assert gift_rows(data) == 0
+
+
+def test_gifts_add_refuses_a_stream_id_too_large_to_exist(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    args = ("gifts", "add", "--gift", "Rose", "--count", "1", "--sender", "a", "--stream", "99999999999999999999")
+    code, _, err = cli(capsys, data, *args)
+    assert code == 2, err  # was 1: "Python int too large to convert to SQLite INTEGER"
+    assert "there is no stream 99999999999999999999" in err
+
+
+def test_a_sum_past_64_bits_is_a_clear_refusal(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    assert cli(capsys, data, "summary", "--json")[0] == 0
+    at = 1_793_560_500_000
+    insert_raw_gifts(data, [(at + i, 10**9, 10**9) for i in range(10)])  # stored before the bounds existed
+    code, out, err = cli(capsys, data, "summary", "--json")
+    assert code == 2 and out == ""  # was 1, printing raw SQL
+    assert "too large to compute" in err and "SELECT" not in err
+
+
+def test_bad_event_log_values_are_refused_per_line_with_exit_2(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    base = '{"msg_id": "%d", "create_time": %s, "user": {"unique_id": "a"}, "gift": {"name": "Rose", "type": 2},'
+    log = tmp_path / "bad.jsonl"
+    log.write_text(
+        "\n".join(
+            [
+                base % (1, "1793560500000") + ' "repeat_count": "--5"}',
+                base % (2, '"--1793560500000"') + ' "repeat_count": 1}',
+                base % (3, "250000000000000") + ' "repeat_count": 1}',
+                base % (4, "1793560500000") + ' "repeat_count": ' + "7" * 5000 + "}",
+                "[" * 100_000 + "]" * 100_000,
+                base % (6, "1793560500000") + ' "repeat_count": 1, "user": {"unique_id": "\\u001b[2J"}, "x": "\x1b"}',
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = cli(capsys, data, "gifts", "import", str(log), "--format", "events")
+    assert code == 2, err  # was 1 (a crash, no line number)
+    assert [line.split(": ", 1)[1].split(",")[0] for line in err.splitlines()[:5]] == [
+        "line 1", "line 2", "line 3", "line 4", "line 5",
+    ]  # fmt: skip
+    assert gift_rows(data) == 0
+
+
+def test_an_error_never_echoes_a_raw_escape_to_the_terminal(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n2026-11-01T20:15:00Z,a,Rose,,\x1b]0;pwned\x07\x1b[2J,\n", encoding="utf-8")
+    code, _, err = cli(capsys, data, "gifts", "import", str(bad))
+    assert code == 2
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b[2J" in err

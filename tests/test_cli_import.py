@@ -43,7 +43,7 @@ def test_a_bad_event_log_exits_2_names_each_line_and_writes_nothing(
     code, out, err = cli(capsys, data, "gifts", "import", str(bad), "--format", "events")
     assert code == 2 and out == ""
     assert err.splitlines()[:2] == [
-        f"{bad}: line 2, repeat_count: must be from 1 to 1,000,000 (got -1)",
+        f"{bad}: line 2, repeat_count: must be from 1 to 50,000 (got -1)",
         f"{bad}: line 3, line: is not valid JSON (cut off or damaged?): Expecting ',' delimiter",
     ]
     assert "nothing was imported" in err

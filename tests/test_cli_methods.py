@@ -148,3 +148,32 @@ def test_check_reports_and_cleans_leftovers(
     assert "cleaned 1" in cleaned.stdout
     checked = companion(secret_service.env, tmp_path, "methods", "check")
     assert checked.stdout.strip() == "the keyring and the payment methods match"
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        '{"password": ' + "9" * 5000 + "}",  # over Python's 4,300-digit limit for a JSON integer
+        '{"password": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nested past the recursion limit
+    ],
+)
+def test_json_that_cannot_be_read_on_stdin_is_refused_with_exit_2(
+    companion: Cli, secret_service: SecretService, tmp_path: Path, stdin: str
+) -> None:
+    refused = companion(secret_service.env, tmp_path, "methods", "add", "--kind", "other", "--label", "L", stdin=stdin)
+    assert refused.returncode == 2  # was 1: ValueError / RecursionError
+    assert "standard input is not a JSON object" in refused.stderr
+    assert rows(tmp_path) == []
+
+
+def test_an_other_hint_that_showed_a_secrets_tail_is_cleared(companion: Cli, tmp_path: Path) -> None:
+    assert companion({}, tmp_path, "methods", "list").returncode == 0
+    with sqlite3.connect(tmp_path / "companion.sqlite3") as con:  # as saved before hints were limited
+        con.execute(
+            "INSERT INTO payment_method (profile_id, kind, label, hint, keyring_service, keyring_ref, fields,"
+            " created_at) VALUES (1, 'other', 'Vault', '•••• xyzw', 'svc', 'ref', 'password', 0),"
+            " (1, 'bank', 'Savings', '•••• 3000', 'svc', 'ref2', 'holder,iban', 0)"
+        )
+    listed = companion({}, tmp_path, "methods", "list", "--json")
+    assert [m["hint"] for m in json.loads(listed.stdout)] == ["•••• 3000", "••••"]
+    assert [r[3] for r in rows(tmp_path)] == ["••••", "•••• 3000"]  # cleared in the database too

@@ -66,6 +66,10 @@ def parse_secret_input(text: str) -> dict[str, str]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValidationError(f"standard input is not valid JSON (line {exc.lineno})", "stdin") from None
+        except (ValueError, RecursionError):  # a number of thousands of digits, or nesting thousands deep
+            raise ValidationError(
+                "standard input is not a JSON object of field names and text values", "stdin"
+            ) from None
         if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
             raise ValidationError("the JSON object must map field names to text values", "stdin")
         return data

@@ -13,10 +13,12 @@ BASE_USD_PER_DIAMOND = Decimal("0.01")
 #: Shares are whole basis points: 10,000 bps = 100 %.
 FULL_SHARE_BPS = 10_000
 DEFAULT_SHARE_BPS = 5_000
-#: Sanity bounds: far above any real gift (the dearest costs ~45,000 coins; streaks reach thousands),
-#: low enough that totals stay well inside SQLite's 64-bit integers.
-MAX_COUNT = 1_000_000
-MAX_COINS = 10_000_000
+#: Bounds on one gift, from what TikTok can produce, with headroom: the dearest gift in the catalog costs
+#: 44,999 coins (TikTok Universe) and streaks reach a few thousand taps. Together they keep every sum the app
+#: makes inside SQLite's signed 64-bit integers at any size it could hold: one gift is at most
+#: MAX_COINS × MAX_COUNT = 5×10^9 diamonds, so even 10^9 gifts sum to 5×10^18 < 2^63 − 1 ≈ 9.22×10^18.
+MAX_COINS = 100_000
+MAX_COUNT = 50_000
 
 
 def diamonds_for(coins_each: int, count: int) -> int:

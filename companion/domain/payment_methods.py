@@ -224,8 +224,37 @@ def _hint(kind: str, values: Mapping[str, str]) -> str:
     if kind == "bank":
         number = values.get("iban") or values.get("account_number") or ""
         return mask_tail(number)
-    first = next(iter(values.values()), "")
-    return mask_tail(first)
+    return _other_hint(values)
+
+
+#: Field names of an `other` method whose value a partial reveal would help an attacker: never hinted.
+_SECRET_NAME = re.compile(r"pass|pin|secret|key|token|code|cvv|cvc|security|otp|seed|phrase|answer|login", re.I)
+#: Field names that say the value is an account number (hinted by its last digits, as a bank statement does).
+_ACCOUNT_NAME = re.compile(r"account|acct|iban|number", re.I)
+
+
+def _other_hint(values: Mapping[str, str]) -> str:
+    """An `other` method's hint: from the first field whose value is safe to show in part — an email address,
+    a valid IBAN, or the digits of a field named like an account number — and never from a password or
+    free-form secret (its last characters would shorten a guess). Named, so it is never mistaken for the
+    hints made before this rule (`•••• ` + the first value's tail), which `reveals_secret` clears."""
+    for name, value in values.items():
+        if _SECRET_NAME.search(name):
+            continue
+        if _EMAIL.match(value):
+            return f"{name}: {mask_email(value)}"
+        compact = re.sub(r"[\s-]", "", value).upper()
+        if _IBAN.match(compact) and iban_is_valid(compact):
+            return f"{name}: {mask_tail(compact)}"
+        if _ACCOUNT_NAME.search(name) and compact.isascii() and compact.isdigit() and len(compact) >= 8:
+            return f"{name}: {mask_tail(compact)}"
+    return MASK * 4
+
+
+def reveals_secret(kind: str, hint: str) -> bool:
+    """Whether a stored hint may show the tail of a secret: an `other` method's hint made before hints were
+    limited to safe fields (the tail of whatever its first value was, a password included)."""
+    return kind == "other" and hint.startswith(MASK * 4 + " ")
 
 
 # ---- the whole method -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion.domain.errors import ValidationError
+from companion.domain.text import printable
 
 
 def utc_now() -> datetime:
@@ -71,7 +72,12 @@ def resolved_zone(name: str) -> tzinfo:
 
 
 def to_local(moment: datetime, tz: tzinfo | None) -> datetime:
-    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+    """`moment` in `tz` (None: the computer's zone). A stored instant at the very edge of the calendar (year 1
+    or 9999, from before dates were checked) cannot always be shifted: it is given in UTC rather than failing."""
+    try:
+        return moment.astimezone(tz) if tz is not None else moment.astimezone()
+    except (OverflowError, ValueError):
+        return moment.astimezone(UTC)
 
 
 def local_midnight_utc(day: date, tz: tzinfo | None) -> datetime:
@@ -92,23 +98,50 @@ def local_range_utc(
     return start, end
 
 
-def parse_instant(text: str, field: str = "received_at") -> datetime:
-    """An ISO 8601 date-time that carries its UTC offset ('Z' allowed), as an aware UTC datetime."""
+#: The first instant any input may carry: TikTok LIVE gifts began in 2016; earlier is a broken clock or a typo.
+FIRST_ACCEPTED = datetime(2016, 1, 1, tzinfo=UTC)
+#: How far ahead of now an input may be (a planned stream, a clock set wrong): a fixed, generous window, so
+#: every stored time can be shown in any zone and a typo like 9999 is refused at the door.
+YEARS_AHEAD = 10
+
+
+def accepted_range(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """[first, last] instants every input (CSV, event log, `gifts add --at`, the GUI) accepts, in UTC."""
+    current = now if now is not None else utc_now()
+    last = current.astimezone(UTC).replace(microsecond=0) + timedelta(days=366 * YEARS_AHEAD)
+    return FIRST_ACCEPTED, last
+
+
+def check_accepted(moment: datetime, field: str, bounds: tuple[datetime, datetime] | None = None) -> datetime:
+    """`moment` if it lies in `accepted_range()` (or `bounds`), else a ValidationError naming the range."""
+    first, last = bounds if bounds is not None else accepted_range()
+    if not first <= moment <= last:
+        raise ValidationError(
+            f"{moment.isoformat()} is outside the accepted dates ({first:%Y-%m-%d} to {last:%Y-%m-%d})", field=field
+        )
+    return moment
+
+
+def parse_instant(text: str, field: str = "received_at", bounds: tuple[datetime, datetime] | None = None) -> datetime:
+    """An ISO 8601 date-time that carries its UTC offset ('Z' allowed), as an aware UTC datetime inside
+    `accepted_range()` (or `bounds`, computed once by a caller parsing many)."""
     raw = text.strip()
+    shown = printable(raw)
     if not raw:
         raise ValidationError("is empty; expected a date-time like 2026-11-01T20:15:00+01:00", field=field)
     try:
         moment = datetime.fromisoformat(raw[:-1] + "+00:00" if raw[-1:] in "zZ" else raw)
     except ValueError:
         raise ValidationError(
-            f"'{raw}' is not an ISO 8601 date-time (expected e.g. 2026-11-01T20:15:00+01:00)", field=field
+            f"'{shown}' is not an ISO 8601 date-time (expected e.g. 2026-11-01T20:15:00+01:00)", field=field
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationError(f"'{raw}' has no UTC offset (add e.g. +01:00 or Z)", field=field)
+        raise ValidationError(f"'{shown}' has no UTC offset (add e.g. +01:00 or Z)", field=field)
     try:
-        return moment.astimezone(UTC)
+        moment = moment.astimezone(UTC)
     except OverflowError:
-        raise ValidationError(f"'{raw}' is outside the supported range of dates", field=field) from None
+        raise ValidationError(f"'{shown}' is outside the supported range of dates", field=field) from None
+    return check_accepted(moment, field, bounds)
 
 
 def parse_local_date(text: str, field: str) -> date:

@@ -10,6 +10,7 @@ Live capture writes this format; importing it runs the events through the same s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,13 +19,14 @@ from typing import Any, BinaryIO
 from companion.domain.catalog import clean_gift_name
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
-from companion.domain.text import MAX_SENDER, clean_text
+from companion.domain.text import MAX_SENDER, clean_text, printable
+from companion.domain.timeutil import accepted_range
 from companion.integrations.native_csv import ErrorLog
 from companion.integrations.streaks import FinishedGift, GiftSignal, StreakCollector
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-#: create_time must fall in these years: anything else is a broken clock or seconds given as milliseconds.
-_FIRST_YEAR, _LAST_YEAR = 2016, 2100
+#: A whole number given as text: ASCII digits, one optional sign, at most 19 digits (64-bit).
+_WHOLE = re.compile(r"[+-]?[0-9]{1,19}")
 
 
 def _get(record: dict[str, Any], path: str) -> Any:
@@ -41,8 +43,8 @@ def _integer(value: Any, field: str, minimum: int, maximum: int) -> int:
         raise ValidationError(f"must be a whole number (got {json.dumps(value)[:40]})", field=field)
     if isinstance(value, str):
         text = value.strip()
-        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 19:
-            raise ValidationError(f"'{text[:40]}' is not a whole number", field=field)
+        if not _WHOLE.fullmatch(text):
+            raise ValidationError(f"'{printable(text)}' is not a whole number", field=field)
         value = int(text)
     number = int(value)
     if not minimum <= number <= maximum:
@@ -63,23 +65,44 @@ def _identifier(value: Any, field: str, required: bool) -> str:
     return text
 
 
-def _moment(value: Any) -> datetime:
+def _moment(value: Any, bounds: tuple[datetime, datetime]) -> datetime:
+    """create_time (milliseconds since 1970) inside the accepted dates (the same range as every input)."""
     try:
-        millis = _integer(value, "create_time", 0, 2**53)
+        millis = _integer(value, "create_time", -(2**63), 2**63 - 1)
     except ValidationError:
-        shown = json.dumps(value, ensure_ascii=False)[:40]
+        shown = printable(json.dumps(value, ensure_ascii=False))
         raise ValidationError(f"{shown} is not a time in milliseconds since 1970", field="create_time") from None
-    moment = _EPOCH + timedelta(milliseconds=millis)
-    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+    first, last = bounds
+    if not _millis(first) <= millis <= _millis(last):  # checked before any date arithmetic, which could overflow
+        try:
+            shown = f"{_EPOCH + timedelta(milliseconds=millis):%Y-%m-%d}"
+        except OverflowError:
+            shown = "beyond any calendar"
         raise ValidationError(
-            f"{millis} ms is {moment:%Y-%m-%d}, not a plausible time (milliseconds since 1970 expected)",
+            f"{millis} ms is {shown}, outside the accepted dates ({first:%Y-%m-%d} to {last:%Y-%m-%d};"
+            " milliseconds since 1970 expected)",
             field="create_time",
         )
-    return moment
+    return _EPOCH + timedelta(milliseconds=millis)
 
 
-def parse_record(record: Any, line: int) -> tuple[GiftSignal | None, list[RowError]]:
-    """One event-log object → a signal, or every problem it has (each naming its field)."""
+def _millis(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def parse_record(
+    record: Any, line: int, bounds: tuple[datetime, datetime] | None = None
+) -> tuple[GiftSignal | None, list[RowError]]:
+    """One event-log object → a signal, or every problem it has (each naming its field). `bounds`: the accepted
+    dates (default `accepted_range()` now; a caller parsing many lines passes them once)."""
+    accepted = bounds if bounds is not None else accepted_range()
+    try:
+        return _parse(record, line, accepted)
+    except RecursionError:  # a value nested just under JSON's limit: showing it in a message goes past it
+        return None, [RowError(line, "line", "is nested too deeply to be an event")]
+
+
+def _parse(record: Any, line: int, accepted: tuple[datetime, datetime]) -> tuple[GiftSignal | None, list[RowError]]:
     if not isinstance(record, dict):
         return None, [RowError(line, "line", "is not a JSON object")]
     errors: list[RowError] = []
@@ -92,7 +115,7 @@ def parse_record(record: Any, line: int) -> tuple[GiftSignal | None, list[RowErr
             return None
 
     msg_id = attempt("msg_id", lambda: _identifier(record.get("msg_id"), "msg_id", required=True))
-    at = attempt("create_time", lambda: _moment(record.get("create_time")))
+    at = attempt("create_time", lambda: _moment(record.get("create_time"), accepted))
     sender = attempt(
         "user.unique_id",
         lambda: _text(_get(record, "user.unique_id"), "user.unique_id", MAX_SENDER, required=True),
@@ -157,11 +180,18 @@ def parse_event_lines(
 
 
 def iter_event_gifts(
-    lines: Iterable[tuple[int, str]], errors: ErrorLog, progress: Callable[[int], None] | None = None
+    lines: Iterable[tuple[int, str]],
+    errors: ErrorLog,
+    progress: Callable[[int], None] | None = None,
+    conflicts: list[int] | None = None,
 ) -> Iterator[FinishedGift]:
     """Finished gifts as the numbered lines go by (open streaks flushed at the end, at their highest count),
-    each problem into `errors`. Memory holds the open streaks and the event ids seen, not the gifts."""
+    each problem into `errors`, the lines of events whose msg_id came before with other content into
+    `conflicts`. Memory holds the open streaks and the event ids seen, not the gifts."""
     collector = StreakCollector()
+    if conflicts is not None:
+        collector.conflicts = conflicts
+    bounds = accepted_range()
     for number, text in lines:
         if progress is not None and number % 5000 == 0:
             progress(number)
@@ -171,8 +201,12 @@ def iter_event_gifts(
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             errors.add(RowError(number, "line", f"is not valid JSON (cut off or damaged?): {exc.msg}"))
+        except ValueError:  # an integer of thousands of digits (Python's limit against slow conversions)
+            errors.add(RowError(number, "line", "has a number too long to be real (over 4,300 digits)"))
+        except RecursionError:
+            errors.add(RowError(number, "line", "is nested too deeply to be an event"))
         else:
-            signal, problems = parse_record(record, number)
+            signal, problems = parse_record(record, number, bounds)
             for problem in problems:
                 errors.add(problem)
             if signal is not None:
@@ -192,12 +226,13 @@ def _text_lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
 
 
 def stream_event_log(
-    path: Path, errors: ErrorLog, progress: Callable[[int], None] | None = None
+    path: Path, errors: ErrorLog, progress: Callable[[int], None] | None = None, conflicts: list[int] | None = None
 ) -> Iterator[FinishedGift]:
-    """The finished gifts of the log at `path`, read a line at a time; problems into `errors`."""
+    """The finished gifts of the log at `path`, read a line at a time; problems into `errors`, lines of
+    conflicting duplicate events into `conflicts`."""
     try:
         with path.open("rb") as handle:
-            yield from iter_event_gifts(_text_lines(handle), errors, progress)
+            yield from iter_event_gifts(_text_lines(handle), errors, progress, conflicts)
     except OSError as exc:
         raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
     except ImportRejected as exc:

@@ -9,20 +9,17 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol, TextIO
 
 from companion.domain.timeutil import to_local
+from companion.integrations.formula_guard import GUARD, NEEDS_GUARD
 from companion.integrations.native_csv import COLUMNS
-
-#: A text cell starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: Put in front of such a cell. A no-break space makes the cell text in spreadsheet apps (they do not trim it,
-#: unlike a plain space), and the importer folds leading whitespace — U+00A0 included — away, so the
-#: original text comes back exactly. (An apostrophe, the other common guard, would come back as part of the
-#: name.) Names the app stores never begin with whitespace, so nothing real is ever stripped.
-GUARD = "\u00a0"
 
 
 def neutralise(text: str) -> str:
-    """The cell text to write for `text`: guarded when a spreadsheet would read it as a formula."""
-    return GUARD + text if text.startswith(FORMULA_STARTS) else text
+    """The cell text to write for `text`: a guard (a no-break space) before every place a spreadsheet could
+    start a formula — the start of the cell, and after any separator (`,` `;` tab `|`) or line break, since
+    spreadsheets in many locales split on `;` — so `x;=1+1` cannot become a live `=1+1` cell. The importer takes
+    each guard out again (native_csv.unguard), so our own exports round-trip exactly. (An apostrophe, the other
+    common guard, would come back as part of the name.)"""
+    return NEEDS_GUARD.sub(lambda found: found.group(1) + GUARD, text)
 
 
 def instant_text(gift: ExportGift, tz: tzinfo | None) -> str:

@@ -54,6 +54,15 @@ def _first(obj: Any, *paths: str) -> Any:
     return None
 
 
+def _whole(value: Any) -> int | str:
+    """A whole number as int; anything else as text, so the event log keeps it and the parser refuses it by line
+    (a crash here would lose the event from the log as well)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
+
+
 def event_record(event: Any, now_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict[str, Any]:
     """A TikTokLive GiftEvent as an event-log record. Attribute names differ between TikTokLive versions (the
     message's `common` block, `gift` or `gift_details`), so each field is looked up where either keeps it."""
@@ -62,7 +71,7 @@ def event_record(event: Any, now_ms: Callable[[], int] = lambda: int(time.time()
     create_time = _first(event, "common.create_time", "base_message.create_time", "create_time")
     return {
         "msg_id": str(_first(event, "common.msg_id", "base_message.message_id", "msg_id", "log_id") or ""),
-        "create_time": int(create_time) if create_time else now_ms(),
+        "create_time": _whole(create_time) if create_time else now_ms(),
         "user": {
             "unique_id": _first(user, "unique_id", "display_id", "username") or "",  # v7 calls the @handle display_id
             "nickname": _first(user, "nickname", "nick_name") or "",

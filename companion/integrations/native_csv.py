@@ -17,8 +17,9 @@ from typing import Any, NamedTuple
 from companion.domain.catalog import clean_gift_name, gift_key
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
-from companion.domain.text import MAX_GIFT_NAME, MAX_SENDER, MAX_TITLE, clean_text
-from companion.domain.timeutil import parse_instant
+from companion.domain.text import CONTROLS, MAX_GIFT_NAME, MAX_SENDER, MAX_TITLE, clean_text, printable
+from companion.domain.timeutil import accepted_range, parse_instant
+from companion.integrations.formula_guard import unguard
 
 COLUMNS = ("received_at", "sender", "gift", "coins_each", "count", "stream")
 #: Errors listed before the rest are summarised: enough to fix a file, bounded for a huge broken one.
@@ -42,7 +43,7 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only; 18 digits keeps S
 def _whole_number(text: str, field: str, minimum: int, maximum: int) -> int:
     raw = text.strip()
     if not _WHOLE.fullmatch(raw):
-        raise ValidationError(f"'{raw[:40]}' is not a whole number", field=field)
+        raise ValidationError(f"'{printable(raw)}' is not a whole number", field=field)
     value = int(raw)
     if value < minimum:
         raise ValidationError(f"must be at least {minimum} (got {value})", field=field)
@@ -52,9 +53,10 @@ def _whole_number(text: str, field: str, minimum: int, maximum: int) -> int:
 
 
 _Fields = tuple[datetime, str, str, int | None, int, str]
+_UNSEEN = "\x00"  # a value `folded` never holds (a text with NUL folds to None)
 
 
-def _parse_fields(line: int, cell: dict[str, str]) -> tuple[_Fields, list[RowError]]:
+def _parse_fields(line: int, cell: dict[str, str], bounds: tuple[datetime, datetime]) -> tuple[_Fields, list[RowError]]:
     """Parse one record's cells, collecting an error per bad field (so one pass shows them all)."""
     errors: list[RowError] = []
 
@@ -66,33 +68,46 @@ def _parse_fields(line: int, cell: dict[str, str]) -> tuple[_Fields, list[RowErr
             return None
 
     fields = (
-        attempt("received_at", lambda v: parse_instant(v, "received_at")),
-        attempt("sender", lambda v: clean_text(v, "sender", MAX_SENDER)),
-        attempt("gift", lambda v: clean_gift_name(v)),
+        attempt("received_at", lambda v: parse_instant(v, "received_at", bounds)),
+        attempt("sender", lambda v: clean_text(unguard(v), "sender", MAX_SENDER)),
+        attempt("gift", lambda v: clean_gift_name(unguard(v))),
         attempt("coins_each", lambda v: _whole_number(v, "coins_each", 0, MAX_COINS) if v.strip() else None),
         attempt("count", lambda v: _whole_number(v, "count", 1, MAX_COUNT)),
-        attempt("stream", lambda v: clean_text(v, "stream", MAX_TITLE)),
+        attempt("stream", lambda v: clean_text(unguard(v), "stream", MAX_TITLE)),
     )
     return fields, errors
 
 
 def _fast_fields(
-    at: str, sender: str, gift: str, coins: str, count: str, stream: str, folded: dict[str, str]
+    at: str,
+    sender: str,
+    gift: str,
+    coins: str,
+    count: str,
+    stream: str,
+    folded: dict[str, str | None],
+    bounds: tuple[datetime, datetime],
 ) -> _Fields | None:
     """The fields of a plainly well-formed row, or None to let `_parse_fields` judge it. Accepts only what
     `_parse_fields` accepts, with the same result; it exists because a million rows go through it.
-    `folded` remembers texts already whitespace-folded (a file repeats its senders, gifts and titles)."""
+    `folded` remembers texts already whitespace-folded (a file repeats its senders, gifts and titles); None for
+    a text with control characters, which `_parse_fields` cleans."""
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
         return None
-    if moment.tzinfo is None or not 1 < moment.year < 9999:
+    if moment.tzinfo is None or not 1 < moment.year < 9999:  # (an offset parsed from text is never None)
+        return None
+    moment = moment.astimezone(UTC)
+    if not bounds[0] <= moment <= bounds[1]:
         return None
     texts = []
     for raw in (sender, gift, stream):
-        text = folded.get(raw)
+        text = folded.get(raw, _UNSEEN)
+        if text is _UNSEEN:
+            text = folded[raw] = None if CONTROLS.search(raw) else " ".join(unguard(raw).split())
         if text is None:
-            text = folded[raw] = " ".join(raw.split())
+            return None
         texts.append(text)
     sender, gift, stream = texts
     if not gift or len(gift) > MAX_GIFT_NAME or len(sender) > MAX_SENDER or len(stream) > MAX_TITLE:
@@ -101,7 +116,7 @@ def _fast_fields(
         return None
     if coins and not (coins.isascii() and coins.isdigit() and len(coins) <= 8 and int(coins) <= MAX_COINS):
         return None
-    return moment.astimezone(UTC), sender, gift, int(coins) if coins else None, int(count), stream
+    return moment, sender, gift, int(coins) if coins else None, int(count), stream
 
 
 class ErrorLog:
@@ -290,7 +305,9 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
     if mapping is not None:
         wanted = {column: source.strip().lower() for column, source in mapping.items() if source}
         problems = [f"{c} is not mapped to a column" for c in REQUIRED if c not in wanted]
-        problems += [f"there is no column '{mapping[c]}' (for {c})" for c, src in wanted.items() if src not in names]
+        problems += [
+            f"there is no column '{printable(mapping[c])}' (for {c})" for c, src in wanted.items() if src not in names
+        ]
         if problems:
             raise ImportRejected([RowError(1, "header", "; ".join(problems))])
         return {c: names.index(wanted[c]) if c in wanted else None for c in COLUMNS}
@@ -301,7 +318,7 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
             part
             for part in (
                 f"missing {', '.join(missing)}" if missing else "",
-                f"unexpected {', '.join(unknown)}" if unknown else "",
+                f"unexpected {printable(', '.join(unknown), 200)}" if unknown else "",
                 "a column appears twice" if len(set(names)) != len(names) else "",
             )
             if part
@@ -356,11 +373,19 @@ class Occurrences:
             self.folder = None
 
 
+def stored_instant(moment: datetime) -> datetime:
+    """`moment` at the precision gifts are stored at (whole milliseconds, the rest dropped as store/types does)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def row_digest(received_at: datetime, sender: str, name_key: str, count: int) -> bytes:
-    """Who sent what (the gift's name key), how many, when (UTC, as the file gives it): not the price or stream,
-    which an export fills in, so re-importing our own export adds nothing. A gift logged by hand stores the
-    same key (GiftService.log), so its export comes back as present too."""
-    identity = "\x1f".join((received_at.isoformat(), sender, name_key, str(count)))
+    """The identity of a gift from any source: who sent what (the gift's name key), how many, when (the UTC
+    instant at the stored precision, milliseconds): not the price or stream, which an export fills in. CSV rows
+    and gifts logged by hand are keyed by it (GiftService.log), and event-log or live gifts, keyed by their
+    event, are matched by it (services/importing.py), so re-importing an export of any of them adds nothing.
+    (Times with at most millisecond digits give the same text as before this rule: stored keys stay valid.)"""
+    instant = stored_instant(received_at) if received_at.microsecond % 1000 else received_at
+    identity = "\x1f".join((instant.isoformat(), sender, name_key, str(count)))
     return hashlib.sha256(identity.encode("utf-8")).digest()
 
 
@@ -407,8 +432,9 @@ def _rows(
     assert at_i is not None and sender_i is not None and gift_i is not None and count_i is not None
     coins_i, stream_i = index["coins_each"], index["stream"]
     seen, count_of = occurrences.seen, occurrences.number
-    folded: dict[str, str] = {}
+    folded: dict[str, str | None] = {}
     gift_keys: dict[str, str] = {}
+    bounds = accepted_range()
     while True:
         line = reader.line_num + 1  # where this record starts (a quoted cell may span lines)
         try:
@@ -427,7 +453,7 @@ def _rows(
         coins_text = record[coins_i] if coins_i is not None else ""
         stream_text = record[stream_i] if stream_i is not None else ""
         fields = _fast_fields(
-            record[at_i], record[sender_i], record[gift_i], coins_text, record[count_i], stream_text, folded
+            record[at_i], record[sender_i], record[gift_i], coins_text, record[count_i], stream_text, folded, bounds
         )
         if fields is None:  # any doubt: the field-by-field path decides, naming each bad field
             if not any(cell.strip() for cell in record):
@@ -436,7 +462,7 @@ def _rows(
                 "received_at": record[at_i], "sender": record[sender_i], "gift": record[gift_i],
                 "coins_each": coins_text, "count": record[count_i], "stream": stream_text,
             }  # fmt: skip
-            fields, row_errors = _parse_fields(line, cell)
+            fields, row_errors = _parse_fields(line, cell, bounds)
             if row_errors:
                 for error in row_errors:
                     errors.add(error)

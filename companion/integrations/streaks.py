@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from companion.domain.catalog import gift_key
+
+#: An end event with the ended streak's count this soon after it is that end sent again, not a new streak.
+REPEATED_END = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,16 @@ def _gift_identity(signal: GiftSignal) -> str:
     return str(signal.gift_id) if signal.gift_id is not None else gift_key(signal.gift_name)
 
 
-def streak_key(signal: GiftSignal) -> str:
-    """Which streak an event belongs to: sender + gift + TikTok's group id (a new group is a new streak)."""
-    return "ev:" + _digest("streak", signal.sender, _gift_identity(signal), signal.group_id)
+def streak_key(signal: GiftSignal, round_: int = 1) -> str:
+    """Which streak an event belongs to: sender + gift + TikTok's group id (a new group is a new streak); a
+    group id used again after its streak ended is a new streak, its `round_` counting from 2."""
+    parts = ("streak", signal.sender, _gift_identity(signal), signal.group_id)
+    return "ev:" + _digest(*parts, *((str(round_),) if round_ > 1 else ()))
+
+
+def _content(signal: GiftSignal) -> int:
+    """What an event says (everything but where it was read): two deliveries of one event say the same."""
+    return hash(replace(signal, line=0))
 
 
 def single_key(signal: GiftSignal) -> str:
@@ -79,30 +89,41 @@ class StreakCollector:
     """Feed gift events in arrival order; get finished gifts back. Not thread-safe: one owner feeds it."""
 
     def __init__(self) -> None:
-        self._seen_msgs: set[str] = set()
+        self._seen_msgs: dict[str, int] = {}  # msg_id → what it said (`_content`)
         self._open: dict[str, _Open] = {}
-        self._closed: set[str] = set()
+        # grouped streaks that ended: group → (time of their last event, round, final count); what comes after
+        # in the same group is a late or repeated event of that streak, or the group's next streak
+        self._closed: dict[str, tuple[datetime, int, int]] = {}
+        self._round: dict[str, int] = {}  # group slot → its current round (only groups reused after an end)
+        #: Lines of events whose msg_id came before with different content (the first is kept).
+        self.conflicts: list[int] = []
 
     @property
     def open_streaks(self) -> int:
         return len(self._open)
 
     def feed(self, signal: GiftSignal) -> list[FinishedGift]:
-        if signal.msg_id in self._seen_msgs:
+        content = _content(signal)
+        known = self._seen_msgs.get(signal.msg_id)
+        if known is not None:
+            if known != content:
+                self.conflicts.append(signal.line)  # same id, different event: keep the first, say so
             return []  # the same event delivered twice
-        self._seen_msgs.add(signal.msg_id)
+        self._seen_msgs[signal.msg_id] = content
         if not signal.streakable:
             return [self._finished(single_key(signal), signal, signal.line, signal.repeat_count, final=True)]
         grouped = bool(signal.group_id)
-        slot = streak_key(signal) if grouped else "slot:" + _digest(signal.sender, _gift_identity(signal))
-        if slot in self._closed:
+        slot = self._group_slot(signal) if grouped else "slot:" + _digest(signal.sender, _gift_identity(signal))
+        if slot is None:
             return []  # a late or repeated event of a streak already counted at its end
         if signal.repeat_end:
             current = self._open.pop(slot, None)
             count = max(signal.repeat_count, current.count if current else 0)
             first = current.first if current else signal
             if grouped:
-                self._closed.add(slot)
+                last_at = max(signal.at, current.last_at) if current else signal.at
+                base = streak_key(signal)
+                self._closed[base] = (last_at, self._round.get(base, 1), count)
             return [self._finished(self._key(slot, first), first, signal.line, count, final=True)]
         current = self._open.get(slot)
         if current is None:
@@ -113,6 +134,23 @@ class StreakCollector:
                 current.last_line = signal.line
             current.last_at = max(current.last_at, signal.at)
         return []
+
+    def _group_slot(self, signal: GiftSignal) -> str | None:
+        """The slot (and key) of a grouped event's streak, or None for a late or repeated event of one that
+        ended. TikTok reuses a group id now and then: what follows the end of its group's streak — later than
+        its last event, and not the end sent again (same count, within REPEATED_END) — opens the next round."""
+        base = streak_key(signal)
+        closed = self._closed.get(base)
+        if closed is None:
+            return streak_key(signal, self._round.get(base, 1))
+        ended_at, round_, final = closed
+        if signal.at <= ended_at:
+            return None
+        if signal.repeat_end and signal.repeat_count == final and signal.at - ended_at <= REPEATED_END:
+            return None
+        del self._closed[base]
+        self._round[base] = round_ + 1
+        return streak_key(signal, round_ + 1)
 
     @staticmethod
     def _key(slot: str, first: GiftSignal) -> str:

@@ -84,7 +84,11 @@ class CaptureSession:
                 self._skipped += 1
                 log.warning("live capture: event %d not used: %s", self._events, "; ".join(map(str, problems)))
                 return 0
-            return self._store(self.collector.feed(signal))
+            conflicts = len(self.collector.conflicts)
+            finished = self.collector.feed(signal)
+            if len(self.collector.conflicts) > conflicts:  # kept out like any repeat, but worth a word in the log
+                log.warning("live capture: event %d repeats an earlier msg_id with other content", self._events)
+            return self._store(finished)
 
     def flush_stale(self) -> int:
         """Store streaks that went quiet at their count so far (call now and then, e.g. every few seconds)."""

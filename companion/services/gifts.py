@@ -12,6 +12,7 @@ from companion.domain.economics import check_coins, check_count
 from companion.domain.errors import ValidationError
 from companion.domain.models import GiftEvent, NewGift
 from companion.domain.text import MAX_SENDER, clean_text
+from companion.domain.timeutil import accepted_range, check_accepted
 from companion.services import importing
 from companion.services.importing import ImportCancelled, ImportResult, Progress
 
@@ -21,6 +22,9 @@ from companion.store.db import Database
 from companion.store.imports import ImportRepo
 from companion.store.repositories import CatalogRepo, GiftRepo, StreamRepo
 from companion.store.types import from_millis, to_millis
+
+#: The largest row id SQLite can hold: a larger one names nothing (and could not even be looked up).
+MAX_ID = 2**63 - 1
 
 
 class GiftService:
@@ -46,6 +50,10 @@ class GiftService:
         when = at if at is not None else self.clock()
         if when.tzinfo is None:
             raise ValidationError("time has no UTC offset", field="at")
+        if at is not None:
+            check_accepted(when, "at", accepted_range(self.clock()))
+        if stream_id is not None and not 1 <= stream_id <= MAX_ID:
+            raise ValidationError(f"there is no stream {stream_id}", field="stream")
         with self.db.session(write=True) as s:
             catalog = CatalogRepo(s).find(name, when)
             if coins_each is None:

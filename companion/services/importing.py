@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -54,6 +53,8 @@ class ImportResult:
     already_present: int
     streams_created: int
     completed: int = 0  # streaks stored unfinished before, now raised to their final count
+    #: Event-log lines whose msg_id came before with different content: the first was kept, these left out.
+    conflicts: tuple[int, ...] = ()
 
     def describe(self) -> str:
         parts = [f"imported {self.added} gift{'s' if self.added != 1 else ''}"]
@@ -63,6 +64,12 @@ class ImportResult:
             parts.append(f"{self.completed} unfinished streak{'s' if self.completed != 1 else ''} completed")
         if self.streams_created:
             parts.append(f"{self.streams_created} stream{'s' if self.streams_created != 1 else ''} created")
+        if self.conflicts:
+            n, shown = len(self.conflicts), ", ".join(map(str, self.conflicts[:10]))
+            parts.append(
+                f"{n} conflicting duplicate{'s' if n != 1 else ''} left out (a msg_id seen before with other"
+                f" content; the first kept): line{'s' if n != 1 else ''} {shown}{', …' if n > 10 else ''}"
+            )
         return ", ".join(parts)
 
 
@@ -139,9 +146,11 @@ def import_events(
     steps = _Steps(progress, cancel)
     lines = _line_count(path, steps)
     errors = ErrorLog()
-    finished = stream_event_log(path, errors, lambda line: steps.report(line, lines, "saving"))
+    conflicts: list[int] = []
+    finished = stream_event_log(path, errors, lambda line: steps.report(line, lines, "saving"), conflicts)
     rows = (_as_row(gift) for gift in finished)
-    return _store(db, profile_id, path, rows, errors, _Target("events", True, "gift.diamond_count"), steps)
+    result = _store(db, profile_id, path, rows, errors, _Target("events", True, "gift.diamond_count"), steps)
+    return replace(result, conflicts=tuple(conflicts))
 
 
 def _as_row(gift: FinishedGift) -> CsvGiftRow:
@@ -159,7 +168,6 @@ class _Target:
 CHUNK = 20_000
 IMPORT_CACHE_KIB = 128 * 1024  # page cache while importing (SQLite's default is 2 MiB)
 DEFAULT_CACHE_KIB = 2000
-
 
 
 def _store(
@@ -218,9 +226,12 @@ class _ChunkSaver:
         self.book = repo.price_book()
         self.gift_keys: dict[str, str] = {}
         self.attacher = _StreamAttacher(streams, repo, profile_id, target.claim_any_stream)
-        # gifts logged by hand before they got the CSV key: a CSV row like one of them (same instant, sender,
-        # gift, count) is that gift, exported and brought back (memory: those gifts, usually none)
-        self.unkeyed = repo.unkeyed_gifts(profile_id) if target.source == "csv" else Counter()
+        # Gifts stored under another source's key (an event log's or live capture's, or none: logged by hand
+        # before gifts had keys) are found by identity (row_digest's: instant in ms, sender, gift, count): a
+        # row like one of them is that gift, exported and brought back. Where to look: the span they cover.
+        self.family = "csv:" if target.source == "csv" else "ev:"
+        self.foreign_span = repo.foreign_span(profile_id, self.family)
+        self.matched: set[int] = set()  # stored gifts a row of this import turned out to be
         self.added = self.present = self.completed = 0
 
     @property
@@ -242,8 +253,8 @@ class _ChunkSaver:
             chunk, millis, prices = [chunk[i] for i in keep], [millis[i] for i in keep], [prices[i] for i in keep]
         stored = self.repo.stored_counts(self.profile_id, [row.key for row in chunk])
         new = [i for i, row in enumerate(chunk) if row.key not in stored]
-        if self.unkeyed:
-            new = [i for i in new if not self._was_logged_by_hand(chunk[i], millis[i])]
+        if self.foreign_span is not None and new:
+            new = self._not_stored_elsewhere(chunk, millis, new)
         raised = [(stored[r.key][0], r.count) for r in chunk if r.key in stored and r.count > stored[r.key][1]]
         stream_ids = self.attacher.attach([chunk[i] for i in new])
         profile_id, source = self.profile_id, self.target.source
@@ -257,12 +268,27 @@ class _ChunkSaver:
         self.completed += completed
         self.present += len(chunk) - len(new) - completed
 
-    def _was_logged_by_hand(self, row: CsvGiftRow, millis: int) -> bool:
-        identity = (millis, row.sender, self.gift_keys[row.gift], row.count)
-        if self.unkeyed[identity] <= 0:
-            return False
-        self.unkeyed[identity] -= 1
-        return True
+    def _not_stored_elsewhere(self, chunk: list[CsvGiftRow], millis: list[int], new: list[int]) -> list[int]:
+        """Of the rows `new` (indexes into `chunk`), those no gift stored under another key family is; each
+        stored gift stands for one row at most (two identical gifts come back as two rows)."""
+        low, high = self.foreign_span or (0, -1)
+        inside = [millis[i] for i in new if low <= millis[i] <= high]
+        if not inside:
+            return new
+        stored: dict[tuple[int, str, str, int], list[int]] = {}
+        for gift_id, identity in self.repo.foreign_gifts(self.profile_id, self.family, inside):
+            if gift_id not in self.matched:
+                stored.setdefault(identity, []).append(gift_id)
+        if not stored:
+            return new
+        keep: list[int] = []
+        for i in new:
+            ids = stored.get((millis[i], chunk[i].sender, self.gift_keys[chunk[i].gift], chunk[i].count))
+            if ids:
+                self.matched.add(ids.pop())
+            else:
+                keep.append(i)
+        return keep
 
     def finish(self) -> None:
         self.attacher.finish()

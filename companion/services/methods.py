@@ -5,6 +5,7 @@ removed again. A crash in between leaves keyring entries without a row, which `o
 
 from __future__ import annotations
 
+import builtins
 import logging
 import re
 import secrets
@@ -15,7 +16,7 @@ from datetime import datetime
 from companion.credentials.health import KeyringHealth
 from companion.credentials.store import SERVICE_PREFIX, CredentialStore
 from companion.domain.errors import ValidationError
-from companion.domain.payment_methods import PaymentMethod, check_label, validate_method
+from companion.domain.payment_methods import MASK, PaymentMethod, check_label, reveals_secret, validate_method
 from companion.store.db import Database
 from companion.store.methods_repo import MethodRepo
 from companion.store.repositories import ProfileRepo, SettingRepo
@@ -62,16 +63,35 @@ class MethodService:
 
     def list(self) -> list[PaymentMethod]:
         with self.db.session() as s:
-            return MethodRepo(s).all(self.profile_id)
+            methods = MethodRepo(s).all(self.profile_id)
+        if any(reveals_secret(m.kind, m.hint) for m in methods):
+            methods = self._clear_revealing_hints()
+        return methods
 
     def get(self, method_id: int) -> PaymentMethod:
         with self.db.session() as s:
-            return MethodRepo(s).get(self.profile_id, method_id)
+            method = MethodRepo(s).get(self.profile_id, method_id)
+        if reveals_secret(method.kind, method.hint):
+            self._clear_revealing_hints()
+            return self.get(method_id)
+        return method
 
     def hints(self) -> dict[int, str]:
         """Method id → “Label (masked hint)”, for ledgers that show which method a payout went to."""
+        self.list()  # clears hints that could show part of a secret first
         with self.db.session() as s:
             return MethodRepo(s).hints(self.profile_id)
+
+    def _clear_revealing_hints(self) -> builtins.list[PaymentMethod]:
+        """Hints saved before hints were limited to safe fields may end in a password's last characters: once
+        found, they are replaced by a hint that shows no character (the secrets stay in the keyring)."""
+        with self.db.session(write=True) as s:
+            repo = MethodRepo(s)
+            for m in repo.all(self.profile_id):
+                if reveals_secret(m.kind, m.hint):
+                    repo.update(self.profile_id, m.id, m.label, MASK * 4, m.keyring_ref, m.fields)
+            s.commit()
+            return repo.all(self.profile_id)
 
     def keyring_health(self) -> KeyringHealth:
         return self.store.health()

@@ -7,7 +7,6 @@ all or nothing."""
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,15 +90,37 @@ class ImportRepo:
             number += 1
         return key(number)
 
-    def unkeyed_gifts(self, profile_id: int) -> Counter[tuple[int, str, str, int]]:
-        """Gifts stored without a key (logged by hand before they had one), as (received_at ms, sender, gift
-        name key, count) → how many; the unique index on (profile_id, source_key) finds them directly."""
+    def foreign_span(self, profile_id: int, prefix: str) -> tuple[int, int] | None:
+        """(first, last) received_at ms of the gifts whose key is not of the family `prefix` ("csv:", "ev:"),
+        or None when there are none: where an import must also look for its gifts by identity."""
         cursor = self._cursor()
         cursor.execute(
-            "SELECT received_at, sender, gift_name, count FROM gift_event WHERE profile_id = ? AND source_key IS NULL",
-            (profile_id,),
+            "SELECT MIN(received_at), MAX(received_at) FROM gift_event WHERE profile_id = ?"
+            " AND (source_key IS NULL OR substr(source_key, 1, ?) != ?)",
+            (profile_id, len(prefix), prefix),
         )
-        return Counter((at, sender, gift_key(name), count) for at, sender, name, count in cursor)
+        first, last = cursor.fetchone()
+        return None if first is None else (int(first), int(last))
+
+    def foreign_gifts(
+        self, profile_id: int, prefix: str, instants: Sequence[int]
+    ) -> list[tuple[int, tuple[int, str, str, int]]]:
+        """Gifts received at one of `instants` (ms) whose key is not of the family `prefix`, as (id, identity),
+        the identity being (received_at ms, sender, gift name key, count). An index seek per instant: the cost
+        follows the rows asked about, not the gifts stored."""
+        cursor = self._cursor()
+        found: list[tuple[int, tuple[int, str, str, int]]] = []
+        distinct = sorted(set(instants))
+        for start in range(0, len(distinct), _KEYS_PER_QUERY):
+            chunk = distinct[start : start + _KEYS_PER_QUERY]
+            cursor.execute(
+                "SELECT id, received_at, sender, gift_name, count FROM gift_event WHERE profile_id = ?"
+                f" AND received_at IN ({','.join('?' * len(chunk))})"
+                " AND (source_key IS NULL OR substr(source_key, 1, ?) != ?)",
+                (profile_id, *chunk, len(prefix), prefix),
+            )
+            found += [(gift_id, (at, sender, gift_key(name), n)) for gift_id, at, sender, name, n in cursor]
+        return found
 
     def streams_between(self, profile_id: int, start: datetime, end: datetime) -> list[Stream]:
         """Streams that ran at some point in [start, end] (a live one counts as running until now)."""

@@ -154,18 +154,16 @@ class InsightsRepo:
         self, profile_id: int, start: datetime | None, end: datetime | None, batch: int = 2000
     ) -> Iterator[list[ExportGift]]:
         """Gifts in time order with their stream's title, in batches (keyset paging: constant memory)."""
-        last: tuple[int, int] = (-1, -1)
+        last: tuple[int, int] | None = None  # no lower bound on the first page: gifts before 1970 are negative
         while True:
             query = _named_in_range(
                 GiftEventRow, StreamRow, StreamRow.title, col(GiftEventRow.stream_id), col(GiftEventRow.received_at),
                 profile_id, start, end,
             )  # fmt: skip
             millis: Any = literal_column("gift_event.received_at")
-            query = (
-                query.where((millis > last[0]) | ((millis == last[0]) & (col(GiftEventRow.id) > last[1])))
-                .order_by(col(GiftEventRow.received_at), col(GiftEventRow.id))
-                .limit(batch)
-            )
+            if last is not None:
+                query = query.where((millis > last[0]) | ((millis == last[0]) & (col(GiftEventRow.id) > last[1])))
+            query = query.order_by(col(GiftEventRow.received_at), col(GiftEventRow.id)).limit(batch)
             rows = list(self.s.exec(query))
             if not rows:
                 return

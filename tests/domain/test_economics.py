@@ -8,6 +8,8 @@ import pytest
 
 from companion.domain.economics import (
     BASE_USD_PER_DIAMOND,
+    MAX_COINS,
+    MAX_COUNT,
     GiftTotals,
     cash_for_diamonds,
     check_share_bps,
@@ -132,3 +134,13 @@ def test_gift_totals_cash_rounds_once_over_the_sum() -> None:
     total = one + one + one
     assert one.cash(5000) == Decimal("0.00")
     assert total.cash(5000) == Decimal("0.02")
+
+
+def test_per_gift_bounds_keep_a_billion_gifts_inside_a_64_bit_sum() -> None:
+    assert MAX_COINS >= 44_999  # the dearest gift in the catalog (TikTok Universe)
+    assert MAX_COINS * MAX_COUNT * 10**9 < 2**63 - 1  # was 10^7 × 10^6: 950,000 rows overflowed SQLite's SUM
+    assert diamonds_for(MAX_COINS, MAX_COUNT) == MAX_COINS * MAX_COUNT
+    with pytest.raises(ValidationError):
+        diamonds_for(MAX_COINS + 1, 1)
+    with pytest.raises(ValidationError):
+        diamonds_for(1, MAX_COUNT + 1)

@@ -13,6 +13,7 @@ from companion.domain.payment_methods import (
     iban_is_valid,
     mask_email,
     mask_tail,
+    reveals_secret,
     validate_method,
 )
 
@@ -71,7 +72,42 @@ def test_a_short_value_shows_no_character_in_the_hint() -> None:
 def test_other_kind_takes_named_fields() -> None:
     method = validate_method("other", "Wise", {"Account tag": "@ada-123456", "Pin note": "n/a"})
     assert list(method.secrets) == ["Account tag", "Pin note"]
-    assert method.hint == "•••• 3456"
+    assert method.hint == "••••"  # a free-form tag: no character of it is shown
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"password": "hunter2xyzw"},
+        {"Login": "ada", "Password": "correct-horse-xyzw"},
+        {"note": "free text ending xyzw"},
+        {"PIN": "12345678"},
+        {"security answer": "1234567890"},
+    ],
+)
+def test_an_other_method_never_hints_at_a_password_or_free_form_secret(values: dict[str, str]) -> None:
+    hint = validate_method("other", "Vault", values).hint
+    assert hint == "••••"
+    assert not any(value[-4:] in hint for value in values.values())
+
+
+@pytest.mark.parametrize(
+    ("values", "hint"),
+    [
+        ({"password": "secretxyzw", "email": "ada@example.com"}, "email: a•••@example.com"),
+        ({"Account number": "1234 5678 90"}, "Account number: •••• 7890"),
+        ({"Wise IBAN": "GB82 WEST 1234 5698 7654 32"}, "Wise IBAN: •••• 5432"),
+    ],
+)
+def test_an_other_method_hints_only_at_fields_safe_to_show_in_part(values: dict[str, str], hint: str) -> None:
+    assert validate_method("other", "Wise", values).hint == hint
+
+
+def test_hints_saved_before_the_rule_are_recognised_as_revealing() -> None:
+    assert reveals_secret("other", "•••• xyzw")
+    assert not reveals_secret("other", "••••")
+    assert not reveals_secret("other", "Account number: •••• 7890")
+    assert not reveals_secret("bank", "•••• 3000")
 
 
 SECRET = "SENTINEL-9f8e7d"

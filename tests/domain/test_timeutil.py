@@ -9,6 +9,7 @@ import pytest
 
 from companion.domain.errors import ValidationError
 from companion.domain.timeutil import (
+    accepted_range,
     format_duration,
     local_midnight_utc,
     local_range_utc,
@@ -141,3 +142,32 @@ def test_parse_local_date() -> None:
 )
 def test_format_duration(span: timedelta, text: str) -> None:
     assert format_duration(span) == text
+
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["2015-12-31T23:59:59Z", "0002-01-01T00:00:00Z", "2037-01-01T00:00:00Z", "9998-12-31T00:00:00Z"]
+)
+def test_instants_outside_the_accepted_range_are_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="outside the accepted dates"):
+        parse_instant(text, "at", accepted_range(NOW))
+
+
+def test_the_accepted_range_runs_from_2016_to_ten_years_ahead() -> None:
+    first, last = accepted_range(NOW)
+    assert first == datetime(2016, 1, 1, tzinfo=UTC)
+    assert last.year == 2036 and last >= NOW.replace(year=2036)
+    assert parse_instant("2016-01-01T00:00:00Z", "at", (first, last)) == first
+
+
+def test_a_stored_instant_at_the_end_of_the_calendar_shows_in_utc_instead_of_failing() -> None:
+    edge = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    assert to_local(edge, ZoneInfo("Asia/Tokyo")) == edge  # was OverflowError: exports and QIF exited 1
+
+
+def test_an_instant_echoed_in_an_error_has_its_controls_escaped() -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_instant("\x1b]0;x\x07\x1b[2J", "at")
+    assert "\x1b" not in str(refused.value) and "\\x1b" in str(refused.value)

@@ -5,11 +5,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from companion.domain.errors import ImportRejected
-from companion.integrations.events import parse_event_lines, parse_record, read_event_log, record_line
+from companion.integrations.events import (
+    parse_event_lines,
+    parse_record,
+    read_event_log,
+    record_line,
+    stream_event_log,
+)
+from companion.integrations.live_capture import event_record
+from companion.integrations.native_csv import ErrorLog
 from tests.integrations.eventlog import T0, gift_event, lines
 
 
@@ -99,3 +108,63 @@ def test_record_line_round_trips_through_the_parser(tmp_path: Path) -> None:
     [gift], errors = read_event_log(path)
     assert errors == [] and gift.sender == "ünïcode_fan"
     assert "\n" not in record_line({**record, "user": {"unique_id": "a\nb"}})
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"repeat_count": "--5"}, "repeat_count"),
+        ({"repeat_count": "5-"}, "repeat_count"),
+        ({"create_time": "--1793560500000"}, "create_time"),
+        ({"create_time": 250_000_000_000_000}, "create_time"),
+        ({"create_time": 10**40}, "create_time"),
+        ({"create_time": -(10**18)}, "create_time"),
+        ({"create_time": 1_420_070_400_000}, "create_time"),  # 2015: before the accepted range
+        ({"create_time": 4_102_444_800_000}, "create_time"),  # 2100: more than ten years ahead
+    ],
+)
+def test_a_bad_value_is_a_per_line_error_not_a_crash(change: dict[str, object], field: str) -> None:
+    text = lines(gift_event(1, streakable=False), {**gift_event(2, streakable=False), **change})
+    gifts, errors = parse(text)
+    assert len(gifts) == 1
+    assert [(e.line, e.field) for e in errors] == [(2, field)]
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    [
+        '{"msg_id": "2", "repeat_count": ' + "9" * 5000 + "}",  # over Python's 4,300-digit limit
+        "[" * 100_000 + "]" * 100_000,  # nested past the recursion limit
+        '{"msg_id": "2", "repeat_count": ' + "[" * 990 + "]" * 990 + "}",  # just under it: too deep to show
+    ],
+)
+def test_a_line_json_cannot_even_hold_is_a_per_line_error(bad_line: str) -> None:
+    gifts, errors = parse(lines(gift_event(1, streakable=False), bad_line, gift_event(3, streakable=False)))
+    assert len(gifts) == 2
+    assert [(e.line, e.field) for e in errors] == [(2, "line")]
+
+
+def test_a_conflicting_duplicate_is_reported_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    first = gift_event(1, streakable=False)
+    path.write_text(lines(first, first, {**first, "repeat_count": 9}), encoding="utf-8")
+    conflicts: list[int] = []
+    gifts = list(stream_event_log(path, ErrorLog(), conflicts=conflicts))
+    assert [g.count for g in gifts] == [1] and conflicts == [3]
+
+
+def test_a_live_event_with_a_bad_time_and_controls_is_logged_then_refused_or_cleaned() -> None:
+    def live(create_time: object) -> SimpleNamespace:
+        return SimpleNamespace(
+            common=SimpleNamespace(msg_id=1, create_time=create_time),
+            user=SimpleNamespace(unique_id="lu\x1b[2Jna\u202e", nickname="Luna"),
+            gift=SimpleNamespace(id=5655, name="Ro\x00se", diamond_count=1, type=2),
+            repeat_count=1, repeat_end=1, group_id=0,
+        )  # fmt: skip
+
+    record = event_record(live("--1793560500000"))  # was ValueError: the event lost from the log too
+    assert record["create_time"] == "--1793560500000"
+    assert [e.field for e in parse_record(record, 1)[1]] == ["create_time"]
+    signal, errors = parse_record(event_record(live(T0)), 2)
+    assert errors == [] and signal is not None
+    assert (signal.sender, signal.gift_name) == ("lu[2Jna", "Rose")

@@ -131,6 +131,11 @@ def test_errors_from_a_file_name_the_file(tmp_path: Path) -> None:
         ("2026-11-01T20:15:00Z,a,Rose,1e3,1,", "coins_each"),
         ("2026-11-01T20:15:00Z,a,,,1,", "gift"),
         ("2026-11-01T20:15:00Z," + "s" * 201 + ",Rose,,1,", "sender"),
+        ("2015-12-31T23:59:59Z,a,Rose,,1,", "received_at"),  # before the accepted range (was accepted)
+        ("0002-01-01T00:00:00Z,a,Rose,,1,", "received_at"),
+        ("9998-12-31T00:00:00+14:00,a,Rose,,1,", "received_at"),  # far ahead (was accepted)
+        ("2026-11-01T20:15:00Z,a,Rose,100001,1,", "coins_each"),  # above any TikTok gift
+        ("2026-11-01T20:15:00Z,a,Rose,,50001,", "count"),
     ],
 )
 def test_bad_field_is_rejected_naming_line_and_field(row: str, field: str) -> None:
@@ -293,3 +298,17 @@ def _check_cells(records: list[list[str]]) -> None:
 @given(st.lists(st.lists(cell, min_size=0, max_size=8), max_size=6))
 def test_arbitrary_cells_only_raise_import_rejected(records: list[list[str]]) -> None:
     _check_cells(records)
+
+
+def test_a_time_with_microseconds_is_keyed_at_the_stored_milliseconds() -> None:
+    micro, milli = parse(
+        f"{HEADER}\n2026-11-01T20:15:00.123456+01:00,a,Rose,,1,\n2026-11-01T20:15:00.123+01:00,b,Rose,,1,\n"
+    )
+    again = parse(f"{HEADER}\n2026-11-01T20:15:00.123+01:00,a,Rose,,1,\n")[0]
+    assert micro.key == again.key  # was keyed at µs: its export (ms) came back as a new gift
+    assert milli.key.startswith("csv:")
+
+
+def test_names_lose_control_characters_on_the_fast_and_the_careful_path() -> None:
+    rows = parse(f"{HEADER}\n2026-11-01T20:15:00Z,lu\x1b[2Jna\u202e,Ro\x00se,,1,Fri\x07day\n")
+    assert [(r.sender, r.gift, r.stream) for r in rows] == [("lu[2Jna", "Rose", "Friday")]

@@ -110,3 +110,31 @@ def test_merge_keeps_the_highest_count_per_key() -> None:
     [late] = collector.feed(sig(2, 5, end=True))
     [merged] = merge_by_key([late, early])
     assert (merged.count, merged.final) == (5, True)
+
+
+def test_a_group_id_reused_after_its_end_counts_a_new_streak() -> None:
+    gifts = run(
+        sig(1, 1), sig(2, 3, seconds=1), sig(3, 3, end=True, seconds=2),
+        sig(4, 1, seconds=10), sig(5, 4, seconds=11), sig(6, 4, end=True, seconds=12),  # the same group, again
+    )  # fmt: skip
+    assert counts(gifts) == [("luna", 3, True), ("luna", 4, True)]  # was 3 items: the second streak dropped
+    assert gifts[0].key != gifts[1].key
+    assert gifts[0].key == run(sig(1, 1), sig(3, 3, end=True, seconds=2))[0].key  # first rounds keep their key
+
+
+def test_late_and_repeated_events_of_an_ended_streak_still_count_nothing() -> None:
+    gifts = run(
+        sig(1, 1, seconds=1), sig(2, 5, end=True, seconds=3),
+        sig(3, 4, seconds=2),  # sent before the end, delivered after it
+        sig(4, 5, end=True, seconds=3),  # the end again, under a new message id
+    )  # fmt: skip
+    assert counts(gifts) == [("luna", 5, True)]
+
+
+def test_a_message_id_seen_again_with_other_content_keeps_the_first_and_is_reported() -> None:
+    collector = StreakCollector()
+    collector.feed(sig(1, streakable=False))
+    collector.feed(sig(1, streakable=False))  # the same event delivered twice: not a conflict
+    other = GiftSignal(**{**sig(1, streakable=False).__dict__, "line": 3, "sender": "mallory"})
+    assert collector.feed(other) == []
+    assert collector.conflicts == [3]

@@ -6,6 +6,7 @@ few hundred generated logs; `-m slow` over 10,000 (make test PYTEST_ARGS='-m slo
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected
+from companion.domain.text import CONTROLS
+from companion.domain.timeutil import accepted_range
 from companion.integrations.events import parse_event_lines, read_event_log
 from companion.services import Services
 from tests.integrations.eventlog import gift_event, lines
@@ -22,6 +25,7 @@ from tests.reliability.hostile import check_all_or_nothing, snapshot
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FIELDS = {
     "line", "file", "msg_id", "create_time", "user.unique_id", "user.nickname", "user", "gift", "gift.id",
     "gift.name", "gift.diamond_count", "gift.type", "repeat_count", "repeat_end", "group_id",
@@ -29,9 +33,16 @@ FIELDS = {
 
 # ---- generated events: the right keys with values of every type, so each field's checks are reached -------
 
+#: Values each field's checks must refuse or accept without crashing: signs and digits in text, times past the
+#: calendar (2.5e14 ms is past year 9999) or outside the accepted dates, 64-bit edges, control characters.
+edge_values = st.sampled_from([
+    0, 1, -1, MAX_COUNT, MAX_COUNT + 1, MAX_COINS + 1, 2**63, -(2**63), 2**63 - 1, 10**40, "1", "5", "--5", "+5",
+    " 5 ", "5-", "-", "", "٣", "1e3", "--1793560500000", 250_000_000_000_000, -250_000_000_000_000,
+    1_420_070_400_000, 4_102_444_800_000, 1e300, -0.0, "\x1b[2J", "\x00", "a\u202eb",
+])  # fmt: skip
 json_scalars = (
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20) | st.sampled_from([0, 1, -1, MAX_COUNT, MAX_COUNT + 1, MAX_COINS + 1, 2**63, "1", "5"])
+    | st.text(max_size=20) | edge_values
 )  # fmt: skip
 json_values = st.recursive(
     json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
@@ -67,11 +78,17 @@ def events(draw: st.DrawFn) -> dict[str, Any] | str:
                 holder.pop(leaf, None)
             else:
                 holder[leaf] = draw(json_values)
-    shape = draw(st.integers(0, 15))
+    shape = draw(st.integers(0, 17))
     if shape == 0:
         return json.dumps(record)[: draw(st.integers(0, 40))]  # cut off mid-line (a killed capture)
     if shape == 1:
         return json.dumps(draw(json_values))  # valid JSON, not an event
+    if shape == 2:  # JSON Python cannot even hold: an integer past 4,300 digits, or nesting past the stack
+        field = draw(st.sampled_from(["repeat_count", "create_time", "msg_id"]))
+        deep = draw(st.booleans())
+        depth = draw(st.sampled_from([100_000, 990, 985]))  # past the stack, or just under it
+        value = "[" * depth + "]" * depth if deep else "7" * draw(st.integers(4301, 6000))
+        return json.dumps(record)[:-1] + f', "{field}": {value}}}'
     return record
 
 
@@ -85,12 +102,16 @@ event_logs = st.builds(_document, st.lists(events(), max_size=15), st.sampled_fr
 def _check_parse(text: str) -> None:
     gifts, errors = parse_event_lines(text.splitlines())
     total = len(text.splitlines())
+    first, last = accepted_range()
     for error in errors:
         assert 1 <= error.line <= max(total, 1) and error.field in FIELDS and error.message, error
+        assert not UNPRINTABLE.search(error.message), error  # nothing raw reaches the terminal
     for gift in gifts:
         assert 1 <= gift.count <= MAX_COUNT
         assert gift.coins_each is None or 0 <= gift.coins_each <= MAX_COINS
         assert gift.at.utcoffset() is not None and gift.key
+        assert first <= gift.at <= last
+        assert not CONTROLS.search(gift.sender + gift.gift_name)
 
 
 @FAST
