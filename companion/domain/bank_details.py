@@ -82,6 +82,8 @@ def check_iban(value: str, field: str = "iban", country: str = "") -> str:
                 f"the account number inside fails {place}'s national check digit: a character is mistyped", field
             ) from None
         raise ValidationError("check digits do not match (mod-97): a character is mistyped", field) from None
+    except InvalidComponent:  # only Belgium, Spain, Norway and Montenegro have a national module that says this
+        raise ValidationError(f"the bank code inside is not a known bank in {place}", field) from None
     except NumberError:
         raise ValidationError(f"is not a valid IBAN from {place}", field) from None
 
