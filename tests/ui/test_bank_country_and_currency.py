@@ -23,8 +23,7 @@ def _row_titles(dialog) -> list[str]:  # type: ignore[no-untyped-def]
     return [
         label.text()
         for row in range(form.rowCount())
-        if form.isRowVisible(row)
-        and isinstance(label := form.itemAt(row, form.ItemRole.LabelRole).widget(), QLabel)
+        if form.isRowVisible(row) and isinstance(label := form.itemAt(row, form.ItemRole.LabelRole).widget(), QLabel)
     ]
 
 
@@ -61,11 +60,11 @@ def test_every_active_currency_is_offered_with_its_name(qtbot: QtBot) -> None:
 
 
 def test_a_creator_paid_in_tenge_can_choose_it(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
-    page = window.show_page("settings")
+    settings = window.show_page("settings")
     wait_idle(qtbot, window)
-    assert isinstance(page, SettingsPage)
-    page.currency_box.set_code("KZT")
-    page.save_button.click()
+    assert isinstance(settings, SettingsPage)
+    settings.currency_box.set_code("KZT")
+    settings.save_button.click()
     wait_idle(qtbot, window)
     assert gui_services.profiles.get(gui_services.profile_id).currency == "KZT"
-    assert "KZT" in page.profile_status.text()
+    assert "KZT" in settings.profile_status.text()
