@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from stdnum import bic as std_bic
 from stdnum import iban as std_iban
@@ -33,6 +34,7 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s.\-/]", "", value).upper()
 
 
+@cache
 def iban_countries() -> frozenset[str]:
     """Country codes in the IBAN registry stdnum carries (SWIFT's)."""
     return frozenset(cc for cc in _ISO_LETTERS if iban_layout(cc))

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from companion.domain import bank_details as bank
 from companion.domain.errors import ValidationError
@@ -137,6 +138,7 @@ def bank_countries(locale: str | None = None) -> list[tuple[str, str]]:
     return sorted(((code, names[code]) for code in _country_codes()), key=lambda pair: pair[1].casefold())
 
 
+@cache
 def _country_codes() -> frozenset[str]:
     # CLDR also names regions and groupings (001, EU, UN, ZZ, QO); a bank sits in a two-letter country.
     return frozenset(str(c) for c in babel_locale("en").territories if len(str(c)) == 2 and str(c).isalpha()) - {
