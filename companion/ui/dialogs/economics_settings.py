@@ -35,6 +35,7 @@ from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level
 from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
 from companion.services.economics import EconomicsState
 from companion.ui.format import keep_percent, percent
+from companion.ui.widgets.currency_box import CurrencyBox
 
 
 def _cents(text: str, field: str) -> int:
@@ -259,9 +260,9 @@ class EconomicsDialog(QDialog):
         self.rates_table.verticalHeader().setVisible(False)
         self.rates_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.set_rates(self.state)
-        self.rate_currency = QLineEdit(currency if currency != "USD" else "")
-        self.rate_currency.setPlaceholderText("EUR")
-        self.rate_currency.setMaximumWidth(80)
+        self.rate_currency = CurrencyBox()
+        self.rate_currency.set_code(currency if currency != "USD" else "EUR")
+        self.rate_currency.setMaximumWidth(260)
         self.rate_value = QLineEdit()
         self.rate_value.setPlaceholderText("e.g. 0.92")
         self.rate_day = QDateEdit(QDate.currentDate())
@@ -290,7 +291,7 @@ class EconomicsDialog(QDialog):
         value = self.rate_day.date()
         self.error_label.hide()
         self.rate_requested.emit(
-            self.rate_currency.text(), self.rate_value.text(), date(value.year(), value.month(), value.day())
+            self.rate_currency.code(), self.rate_value.text(), date(value.year(), value.month(), value.day())
         )
 
     # ---- saving -----------------------------------------------------------------------------------------
