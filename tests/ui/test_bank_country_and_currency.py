@@ -3,10 +3,12 @@ currency in use, named in the UI language."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from companion.domain.errors import ValidationError
 from companion.domain.iso4217 import active_codes
 from companion.services import Services
 from companion.ui.main_window import MainWindow
@@ -68,3 +70,5 @@ def test_a_creator_paid_in_tenge_can_choose_it(qtbot: QtBot, window: MainWindow,
     wait_idle(qtbot, window)
     assert gui_services.profiles.get(gui_services.profile_id).currency == "KZT"
     assert "KZT" in settings.profile_status.text()
+    with pytest.raises(ValidationError, match="unknown currency 'HRK'"):  # retired in 2023: not offered
+        gui_services.profiles.update(gui_services.profile_id, "My channel", "HRK", "")
