@@ -3,14 +3,20 @@ currency in use, named in the UI language."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from companion.domain.currency import DisplayRate
 from companion.domain.errors import ValidationError
 from companion.domain.iso4217 import active_codes
 from companion.services import Services
+from companion.services.context import ProfileContext
+from companion.ui.format import cash
 from companion.ui.main_window import MainWindow
 from companion.ui.pages.methods import MethodsPage
 from companion.ui.pages.settings import SettingsPage
@@ -72,3 +78,15 @@ def test_a_creator_paid_in_tenge_can_choose_it(qtbot: QtBot, window: MainWindow,
     assert "KZT" in settings.profile_status.text()
     with pytest.raises(ValidationError, match="unknown currency 'HRK'"):  # retired in 2023: not offered
         gui_services.profiles.update(gui_services.profile_id, "My channel", "HRK", "")
+
+
+@pytest.mark.parametrize(
+    ("code", "per_usd", "shown"),
+    [("JPY", "151.37", "¥9343"), ("KWD", "0.3071", "KWD 18.956"), ("CLP", "941.5", "CLP 58114"),
+     ("KZT", "478.12", "KZT 29511.96")],
+)  # fmt: skip
+def test_cash_on_screen_has_exactly_the_currencys_minor_units(code: str, per_usd: str, shown: str) -> None:
+    """12,345 diamonds at 50 % (US$61.725) as a page shows them: converted unrounded, rounded once, drawn with
+    the currency's own digits (the offscreen test locale groups nothing)."""
+    context = ProfileContext(1, UTC, 5000, DisplayRate(code, Decimal(per_usd)))
+    assert cash(context, 12_345).replace(",", "").replace("\u00a0", " ") == shown
