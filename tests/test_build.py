@@ -81,6 +81,7 @@ def run_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platform: str) -> 
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_submodules = collect_submodules  # type: ignore[attr-defined]
     hooks.copy_metadata = lambda name: [(f"/site-packages/{name}-1.0.dist-info", f"{name}-1.0.dist-info")]  # type: ignore[attr-defined]
+    hooks.collect_data_files = lambda name: [(f"/site-packages/{name}/data.dat", name)]  # type: ignore[attr-defined]
     bindepend = types.ModuleType("PyInstaller.depend.bindepend")
     bindepend.get_imports = lambda filename: set()  # type: ignore[attr-defined]
     for name in ("PyInstaller", "PyInstaller.utils", "PyInstaller.depend"):
@@ -108,6 +109,7 @@ def linux_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> SpecRun:
 def test_spec_bundles_every_resource_and_migration_as_data(linux_spec: SpecRun) -> None:
     datas = linux_spec.one("Analysis").kwargs["datas"]
     assert ("/site-packages/keyring-1.0.dist-info", "keyring-1.0.dist-info") in datas  # keyring's entry points
+    assert {("/site-packages/babel/data.dat", "babel"), ("/site-packages/stdnum/data.dat", "stdnum")} <= set(datas)
     for source, _ in datas:
         assert source.startswith("/site-packages/") or Path(source).exists(), source
     placed = {(Path(source).name, Path(dest).as_posix()) for source, dest in datas}

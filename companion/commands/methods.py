@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from companion.commands.common import EXIT_OK, positive_int
 from companion.credentials.store import CredentialsUnavailable
 from companion.domain.errors import ValidationError
-from companion.domain.payment_methods import FIELDS, KINDS
+from companion.domain.payment_methods import BANK_RULES, FIELDS, KINDS, check_bank_country, fields_for
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 _FIELD_LIST = "\n".join(
     f"  {kind + ':':<10}{', '.join(f.name for f in FIELDS[kind]) or 'names you choose (letters, digits, space . _ -)'}"
     for kind in KINDS
+)
+
+_COUNTRY_LIST = "\n".join(
+    f"  {code + ':':<10}{', '.join(f'{spec.name} = {spec.title}' for spec in rule.fields)}"
+    for code, rule in BANK_RULES.items()
 )
 
 ADD_HELP = f"""\
@@ -30,6 +35,10 @@ and kept in shell history). Give one `field=value` line per field, or one JSON o
 
 Fields by kind (paypal and payoneer need email; bank needs holder and an iban or account_number):
 {_FIELD_LIST}
+
+A bank's fields follow its `country` (two letters): iban in a country that has IBANs, else the national
+details (format rules for GB, AU, IN, CA; python-stdnum's checks elsewhere):
+{_COUNTRY_LIST}
 
 Blank lines and lines starting with # are ignored. On a terminal, each field is asked for without echo.
 The secrets go to the OS keyring; the database keeps only the label and a masked hint.
@@ -91,8 +100,12 @@ def _ask(kind: str, err: TextIO) -> dict[str, str]:
     """Interactive: each field without echo (getpass writes its prompt to the terminal, not stdout)."""
     if FIELDS[kind]:
         print("Press Enter to leave an optional field empty.", file=err)
-        return {spec.name: getpass.getpass(f"{spec.title}{'' if spec.required else ' (optional)'}: ")
-                for spec in FIELDS[kind]}  # fmt: skip
+        country = input("Bank country (two letters; Enter for any): ").strip() if kind == "bank" else ""
+        specs = [spec for spec in fields_for(kind, check_bank_country(country) if country else "")
+                 if spec.name != "country"]  # fmt: skip
+        values = {spec.name: getpass.getpass(f"{spec.title}{'' if spec.required else ' (optional)'}: ")
+                  for spec in specs}  # fmt: skip
+        return values | {"country": country} if country else values
     print("Type field=value, one per prompt; an empty line ends.", file=err)
     lines = []
     while line := getpass.getpass("field=value: "):

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from companion.domain.economics import usd_per_diamond
 from companion.domain.errors import ValidationError
+from companion.domain.iso4217 import active_codes
 from companion.domain.money import (
     C_NUMBERS,
-    MINOR_UNITS,
     NumberSymbols,
     allocate,
     from_minor,
@@ -35,10 +35,13 @@ class ExchangeRate:
 
 
 def check_currency(code: str) -> str:
-    """An ISO 4217 code the app knows the minor units of, upper-cased."""
+    """An ISO 4217 code some country uses today (Babel's CLDR data), upper-cased."""
     cleaned = str(code).strip().upper()
-    if cleaned not in MINOR_UNITS:
-        raise ValidationError(f"unknown currency '{str(code).strip()}' (use a code like EUR or JPY)", field="currency")
+    if cleaned not in active_codes():
+        raise ValidationError(
+            f"unknown currency '{str(code).strip()}' (use the ISO 4217 code of a currency in use, like EUR or JPY)",
+            field="currency",
+        )
     return cleaned
 
 

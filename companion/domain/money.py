@@ -9,67 +9,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from companion.domain.errors import ValidationError
-
-# ISO 4217 minor units for the currencies creators are most likely to be paid in.
-MINOR_UNITS: dict[str, int] = {
-    "USD": 2,
-    "EUR": 2,
-    "GBP": 2,
-    "CAD": 2,
-    "AUD": 2,
-    "NZD": 2,
-    "CHF": 2,
-    "SEK": 2,
-    "NOK": 2,
-    "DKK": 2,
-    "PLN": 2,
-    "CZK": 2,
-    "HUF": 2,
-    "RON": 2,
-    "TRY": 2,
-    "BRL": 2,
-    "MXN": 2,
-    "ARS": 2,
-    "COP": 2,
-    "CLP": 0,
-    "PEN": 2,
-    "INR": 2,
-    "IDR": 2,
-    "PHP": 2,
-    "THB": 2,
-    "MYR": 2,
-    "SGD": 2,
-    "HKD": 2,
-    "TWD": 2,
-    "CNY": 2,
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
-    "ZAR": 2,
-    "NGN": 2,
-    "KES": 2,
-    "EGP": 2,
-    "AED": 2,
-    "SAR": 2,
-    "QAR": 2,
-    "ILS": 2,
-    "KWD": 3,
-    "BHD": 3,
-    "OMR": 3,
-    "JOD": 3,
-    "TND": 3,
-    "UAH": 2,
-    "PKR": 2,
-    "BDT": 2,
-}
+from companion.domain.iso4217 import minor_units_of
 
 
 def minor_units(currency: str) -> int:
-    """Digits after the decimal point for `currency` (USD 2, JPY 0, KWD 3)."""
-    try:
-        return MINOR_UNITS[currency.upper()]
-    except KeyError:
-        raise ValidationError(f"unknown currency '{currency}'", field="currency") from None
+    """ISO 4217 digits after the decimal point for `currency` (USD 2, JPY 0, KWD 3), from Babel's CLDR data."""
+    return minor_units_of(currency)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

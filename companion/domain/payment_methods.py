@@ -5,11 +5,14 @@ Every field value here is a secret: it goes to the OS keyring and nowhere else. 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from companion.domain import bank_details as bank
 from companion.domain.errors import ValidationError
+from companion.domain.iso4217 import babel_locale
 
 KINDS: tuple[str, ...] = ("paypal", "bank", "payoneer", "other")
 KIND_TITLES: dict[str, str] = {"paypal": "PayPal", "bank": "Bank account", "payoneer": "Payoneer", "other": "Other"}
@@ -29,15 +32,21 @@ class FieldSpec:
     placeholder: str = ""
 
 
+_COUNTRY = FieldSpec("country", "Bank country", False, "two letters, e.g. DE, US, MX")
+_HOLDER = FieldSpec("holder", "Account holder", True, "Name on the account")
+_SWIFT = FieldSpec("swift", "SWIFT / BIC", False, "8 or 11 characters")
+_BANK_NAME = FieldSpec("bank_name", "Bank name", False, "")
+
 FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "paypal": (FieldSpec("email", "PayPal email", True, "name@example.com"),),
     "bank": (
-        FieldSpec("holder", "Account holder", True, "Name on the account"),
+        _COUNTRY,
+        _HOLDER,
         FieldSpec("iban", "IBAN", False, "DE89 3704 0044 0532 0130 00"),
         FieldSpec("account_number", "Account number", False, "If the bank has no IBAN"),
         FieldSpec("routing", "Routing number / sort code", False, "9-digit ABA or sort code"),
-        FieldSpec("swift", "SWIFT / BIC", False, "8 or 11 characters"),
-        FieldSpec("bank_name", "Bank name", False, ""),
+        _SWIFT,
+        _BANK_NAME,
     ),
     "payoneer": (
         FieldSpec("email", "Payoneer email", True, "name@example.com"),
@@ -46,9 +55,105 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "other": (),  # the user names its fields
 }
 
+Check = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class BankRule:
+    """A country's bank fields (between holder and SWIFT), their checks, and which fields together suffice:
+    the method needs every field of at least one group in `needs`."""
+
+    fields: tuple[FieldSpec, ...]
+    checks: Mapping[str, Check]
+    needs: tuple[tuple[str, ...], ...] = ()
+    needs_text: str = ""
+
+
+def _iban(required: bool) -> FieldSpec:
+    return FieldSpec("iban", "IBAN", required, "as on your statement")
+
+
+#: Countries whose domestic details are not (only) an IBAN. Every other country in the IBAN registry asks for an
+#: IBAN; a country in neither, or no country, gets the generic fields. Brazil has IBANs but pays by bank code.
+BANK_RULES: dict[str, BankRule] = {
+    "US": BankRule(
+        (FieldSpec("routing", "ABA routing number", True, "9 digits"),
+         FieldSpec("account_number", "Account number", True, "4-17 digits")),
+        {"routing": bank.check_aba, "account_number": bank.digits_rule("US account number", 4, 17)},
+    ),
+    "GB": BankRule(
+        (FieldSpec("routing", "Sort code", False, "12-34-56"), FieldSpec("account_number", "Account number", False,
+         "8 digits"), _iban(False)),
+        {"routing": bank.check_sort_code, "account_number": bank.check_uk_account},
+        (("routing", "account_number"), ("iban",)), "give the sort code and account number, or an IBAN",
+    ),
+    "MX": BankRule((FieldSpec("account_number", "CLABE", True, "18 digits"),), {"account_number": bank.check_clabe}),
+    "AR": BankRule((FieldSpec("account_number", "CBU", True, "22 digits"),), {"account_number": bank.check_cbu}),
+    "NZ": BankRule(
+        (FieldSpec("account_number", "Account number", True, "01-0242-0100194-00"),),
+        {"account_number": bank.check_nz_account},
+    ),
+    "CZ": BankRule(
+        (FieldSpec("account_number", "Account number", False, "19-2000145399/0800"), _iban(False)),
+        {"account_number": bank.check_cz_account},
+        (("account_number",), ("iban",)), "give the account number or an IBAN",
+    ),
+    "AU": BankRule(
+        (FieldSpec("routing", "BSB", True, "6 digits"), FieldSpec("account_number", "Account number", True, "")),
+        {"routing": bank.check_bsb, "account_number": bank.check_au_account},
+    ),
+    "IN": BankRule(
+        (FieldSpec("routing", "IFSC", True, "e.g. SBIN0001234"), FieldSpec("account_number", "Account number", True,
+         "9-18 digits")),
+        {"routing": bank.check_ifsc, "account_number": bank.check_in_account},
+    ),
+    "CA": BankRule(
+        (FieldSpec("routing", "Transit and institution number", True, "12345-003"),
+         FieldSpec("account_number", "Account number", True, "7-12 digits")),
+        {"routing": bank.check_ca_routing, "account_number": bank.check_ca_account},
+    ),
+}  # fmt: skip
+_GENERIC = BankRule(FIELDS["bank"][2:5], {}, (("iban",), ("account_number",)), "give an IBAN or an account number")
+_IBAN_ONLY = BankRule((_iban(True),), {})
+
+
+def bank_rule(country: str) -> BankRule:
+    if country in BANK_RULES:
+        return BANK_RULES[country]
+    if country and country != "BR" and country in bank.iban_countries():
+        return _IBAN_ONLY
+    return _GENERIC
+
+
+def fields_for(kind: str, country: str = "") -> tuple[FieldSpec, ...]:
+    """The fields a method of `kind` asks for; a bank's follow its country (no country: the generic ones)."""
+    if kind != "bank":
+        return FIELDS[kind]
+    return (_COUNTRY, _HOLDER, *bank_rule(country).fields, _SWIFT, _BANK_NAME)
+
+
+def bank_countries(locale: str | None = None) -> list[tuple[str, str]]:
+    """(code, name in the UI language) of every country, by name: what the bank-country picker offers."""
+    names = babel_locale(locale).territories
+    return sorted(((code, names[code]) for code in _country_codes()), key=lambda pair: pair[1].casefold())
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    # CLDR also names regions and groupings (001, EU, UN, ZZ, QO); a bank sits in a two-letter country.
+    return frozenset(str(c) for c in babel_locale("en").territories if len(str(c)) == 2 and str(c).isalpha()) - {
+        "EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"
+    }  # fmt: skip
+
+
+def check_bank_country(value: str, field: str = "country") -> str:
+    code = value.strip().upper()
+    if code not in _country_codes():
+        raise ValidationError("is not a country code (two letters, e.g. DE or MX)", field)
+    return code
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
-_BIC = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$")
 _ROUTING_OTHER = re.compile(r"^[A-Z0-9]{4,15}$")
 
@@ -127,51 +232,31 @@ def check_email(value: str, field: str = "email") -> str:
 
 
 def iban_is_valid(iban: str) -> bool:
-    """ISO 13616: move the first four characters to the end, letters → 10..35, the number mod 97 is 1."""
-    if not _IBAN.match(iban):
-        return False
-    moved = iban[4:] + iban[:4]
-    digits = "".join(str(int(ch, 36)) for ch in moved)
-    return int(digits) % 97 == 1
+    """stdnum's verdict: the country's length and account layout, then ISO 7064 mod-97 and any national check."""
+    return bank.iban_is_valid(iban)
 
 
-def check_iban(value: str, field: str = "iban") -> str:
-    iban = re.sub(r"[\s-]", "", value).upper()
-    if not _IBAN.match(iban):
-        raise ValidationError(
-            "is not an IBAN: expected a country code, 2 check digits and up to 30 letters or digits", field
-        )
-    if not iban_is_valid(iban):
-        raise ValidationError("check digits do not match (mod-97): a character is mistyped", field)
-    return iban
+def check_iban(value: str, field: str = "iban", country: str = "") -> str:
+    return bank.check_iban(value, field, country if country in bank.iban_countries() else "")
 
 
 def aba_is_valid(digits: str) -> bool:
-    """ABA routing number: 9 digits, 3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9) divisible by 10."""
-    if len(digits) != 9 or not digits.isdigit():
-        return False
-    d = [int(c) for c in digits]
-    return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+    return bank.aba_is_valid(digits)
 
 
 def check_routing(value: str, field: str = "routing") -> str:
-    """A 9-digit number is an ABA routing number and must pass its checksum; other bank codes (UK sort code,
-    BSB, IFSC, transit numbers) are 4-15 letters or digits."""
+    """With no country: a 9-digit number is an ABA routing number and must pass its checksum; other bank codes
+    (UK sort code, BSB, IFSC, transit numbers) are 4-15 letters or digits."""
     code = re.sub(r"[\s-]", "", value).upper()
     if len(code) == 9 and code.isdigit():
-        if not aba_is_valid(code):
-            raise ValidationError("is not a valid ABA routing number (its checksum does not match)", field)
-        return code
+        return bank.check_aba(code, field)
     if not _ROUTING_OTHER.match(code):
         raise ValidationError("expected a 9-digit ABA routing number or a 4-15 character bank code", field)
     return code
 
 
 def check_bic(value: str, field: str = "swift") -> str:
-    bic = re.sub(r"\s", "", value).upper()
-    if not _BIC.match(bic):
-        raise ValidationError("is not a SWIFT/BIC code (8 or 11 letters and digits, e.g. DEUTDEFF)", field)
-    return bic
+    return bank.check_bic(value, field)
 
 
 def check_account_number(value: str, field: str = "account_number") -> str:
@@ -265,7 +350,15 @@ _NORMALIZERS = {
     "routing": check_routing,
     "swift": check_bic,
     "account_number": check_account_number,
+    "country": check_bank_country,
 }
+
+
+def _normalize(name: str, value: str, rule: BankRule, country: str) -> str:
+    if name == "iban":
+        return check_iban(value, name, country)
+    check = rule.checks.get(name) or _NORMALIZERS.get(name)
+    return check(value, name) if check else value
 
 
 def _clean(values: Mapping[str, str]) -> dict[str, str]:
@@ -299,19 +392,20 @@ def validate_method(kind: str, label: str, values: Mapping[str, str]) -> NewMeth
                 raise ValidationError(f"field name “{key}” is used twice", "fields")
             result[key] = value
     else:
-        specs = {spec.name: spec for spec in FIELDS[kind]}
+        country = check_bank_country(cleaned["country"]) if kind == "bank" and "country" in cleaned else ""
+        rule = bank_rule(country)
+        specs = {spec.name: spec for spec in fields_for(kind, country)}
         unknown = sorted(set(cleaned) - set(specs))
         if unknown:
             raise ValidationError(
                 f"a {KIND_TITLES[kind]} method has no field “{unknown[0]}” (fields: {', '.join(specs)})", unknown[0]
             )
-        for spec in FIELDS[kind]:
+        for spec in fields_for(kind, country):
             if spec.name not in cleaned:
                 if spec.required:
                     raise ValidationError("is required", spec.name)
                 continue
-            normalize = _NORMALIZERS.get(spec.name)
-            result[spec.name] = normalize(cleaned[spec.name], spec.name) if normalize else cleaned[spec.name]
-        if kind == "bank" and not (result.get("iban") or result.get("account_number")):
-            raise ValidationError("give an IBAN or an account number", "iban")
+            result[spec.name] = _normalize(spec.name, cleaned[spec.name], rule, country)
+        if kind == "bank" and rule.needs and not any(all(name in result for name in group) for group in rule.needs):
+            raise ValidationError(rule.needs_text, next(n for n in rule.needs[0] if n not in result))
     return NewMethod(kind, clean_label, _hint(kind, result), Secrets(result))

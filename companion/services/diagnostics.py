@@ -13,6 +13,8 @@ from typing import Any
 from companion import __version__
 from companion.credentials.health import KeyringHealth, keyring_health
 from companion.credentials.store import SERVICE_PREFIX, CredentialStore
+from companion.domain.bank_details import iban_countries, iban_is_valid
+from companion.domain.iso4217 import active_codes, currency_name
 from companion.paths import resource_path
 from companion.services.catalog import CatalogService
 from companion.services.profiles import ProfileService
@@ -115,3 +117,23 @@ def keyring_round_trip(store: CredentialStore) -> str | None:
     if back != token:
         return "the keyring gave back a different test secret than it was given"
     return None
+
+
+def library_data() -> tuple[str, list[str]]:
+    """Babel's CLDR locale data and stdnum's IBAN registry are data files a bundle must carry (PyInstaller's hooks
+    for both collect them): use each once. Returns a summary line and the problems."""
+    problems: list[str] = []
+    name = countries = "?"
+    try:
+        name = currency_name("JPY", "de")
+        if name != "Japanischer Yen" or len(active_codes()) < 150:
+            problems.append(f"Babel's locale data looks wrong (JPY in German: {name})")
+    except Exception as exc:  # a missing data file is an OSError, a damaged one anything
+        problems.append(f"Babel's locale data is missing: {exc!r}")
+    try:
+        countries = str(len(iban_countries()))
+        if not iban_is_valid("DE89370400440532013000") or iban_is_valid("DE893704004405320130"):
+            problems.append("stdnum's IBAN check gives wrong answers")
+    except Exception as exc:
+        problems.append(f"stdnum's data files are missing: {exc!r}")
+    return f"Babel (JPY in German: {name}), stdnum (IBAN registry: {countries} countries)", problems

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from companion.domain.currency import check_currency
 from companion.domain.economics import DEFAULT_SHARE_BPS, check_share_bps
 from companion.domain.errors import NotFound, ValidationError
 from companion.domain.models import Profile
-from companion.domain.money import minor_units
 from companion.domain.text import clean_text
 from companion.domain.timeutil import zone
 from companion.store.db import Database
@@ -25,8 +25,7 @@ CURRENT_PROFILE_KEY = "profile.current"
 
 def _checked(name: str, currency: str, time_zone: str) -> tuple[str, str, str]:
     cleaned = clean_text(name, "name", MAX_PROFILE_NAME, required=True)
-    code = currency.strip().upper()
-    minor_units(code)  # refuses a currency we cannot round
+    code = check_currency(currency)  # a currency in use today (a retired one still rounds in old data)
     tz = time_zone.strip()
     zone(tz)  # refuses an unknown zone; "" is the computer's own
     return cleaned, code, tz

@@ -24,6 +24,7 @@ from companion.services.diagnostics import (
     build_manifest,
     diagnose,
     keyring_round_trip,
+    library_data,
     migration_problems,
     resource_problems,
 )
@@ -110,6 +111,8 @@ def run_self_test(
     problems += report.problems()
     manifest = build_manifest()
     problems += resource_problems(manifest) + migration_problems(manifest) + image_problems()
+    libraries, library_problems = library_data()
+    problems += library_problems
     keyring = report.keyring
     if not keyring.secure:
         problems.append(f"keyring {keyring.backend} cannot hold secrets")
@@ -133,6 +136,7 @@ def run_self_test(
         f"  catalog:   {report.catalog_gifts} gifts",
         f"  resources: {len({*REQUIRED_RESOURCES, *(manifest or {}).get('resources', [])})} checked"
         + (f", {len(manifest.get('migrations', []))} migrations checked" if manifest else ""),
+        f"  libraries: {libraries}",
         f"  keyring:   {keyring.backend} ({'secure' if keyring.secure else 'NOT secure'}: {keyring.detail})",
     ]
     if screenshot is not None:

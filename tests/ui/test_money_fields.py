@@ -74,7 +74,7 @@ def test_a_dotted_amount_in_german_is_refused_in_the_dialog(qtbot: QtBot, servic
 def test_a_rate_and_a_goal_in_german(qtbot: QtBot, services: Services, german: None) -> None:
     dialog = _settings(qtbot, services)
     assert dialog.rate_day.date() == QDate(2026, 11, 20)  # the profile's today by its clock, not the computer's
-    dialog.rate_currency.setText("KRW")
+    dialog.rate_currency.set_code("KRW")
     dialog.rate_value.setText("1.350")
     with qtbot.waitSignal(dialog.rate_requested) as blocker:
         dialog.add_rate_button.click()

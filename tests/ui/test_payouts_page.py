@@ -149,7 +149,7 @@ def test_rates_are_noted_from_the_settings_dialog(qtbot: QtBot, window: MainWind
     page.settings_button.click()
     wait_idle(qtbot, window)
     dialog = page._dialog
-    dialog.rate_currency.setText("EUR")
+    dialog.rate_currency.set_code("EUR")
     dialog.rate_value.setText("0")
     dialog.add_rate_button.click()
     wait_idle(qtbot, window)

@@ -33,7 +33,7 @@ def test_profile_settings_saved_or_refused(qtbot: QtBot, window: MainWindow, gui
     assert gui_services.profiles.get(gui_services.profile_id).time_zone == ""
 
     page.name_edit.setText("Luna Live")
-    page.currency_box.setCurrentText("EUR")
+    page.currency_box.set_code("EUR")
     page.zone_box.setCurrentText("Europe/Berlin")
     page.save_button.click()
     wait_idle(qtbot, window)

@@ -38,6 +38,7 @@ from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRule
 from companion.services.economics import EconomicsState
 from companion.ui.format import keep_percent, percent
 from companion.ui.money_input import amount_text, locale_numbers, parse_typed, percent_text
+from companion.ui.widgets.currency_box import CurrencyBox
 
 
 def _cents(text: str, field: str) -> int:
@@ -256,9 +257,9 @@ class EconomicsDialog(QDialog):
         self.rates_table.verticalHeader().setVisible(False)
         self.rates_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.set_rates(self.state)
-        self.rate_currency = QLineEdit(currency if currency != "USD" else "")
-        self.rate_currency.setPlaceholderText("EUR")
-        self.rate_currency.setMaximumWidth(80)
+        self.rate_currency = CurrencyBox()
+        self.rate_currency.set_code(currency if currency != "USD" else "EUR")
+        self.rate_currency.setMaximumWidth(260)
         self.rate_value = QLineEdit()
         self.rate_value.setPlaceholderText(f"e.g. {amount_text(Decimal('0.92'))}")
         today = self.state.today  # the profile's day, not the computer's
@@ -293,7 +294,7 @@ class EconomicsDialog(QDialog):
             return
         self.error_label.hide()
         # handed on as plain digits ('1350'), which the service reads by the command line's rule
-        self.rate_requested.emit(self.rate_currency.text(), f"{rate:f}", date(value.year(), value.month(), value.day()))
+        self.rate_requested.emit(self.rate_currency.code(), f"{rate:f}", date(value.year(), value.month(), value.day()))
 
     # ---- saving -----------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ keyring) and are cleared from the dialog when it closes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import CompanionError
-from companion.domain.payment_methods import FIELDS, KIND_TITLES, KINDS, PaymentMethod
+from companion.domain.payment_methods import KIND_TITLES, KINDS, PaymentMethod, bank_countries, fields_for
 from companion.services import Services
 from companion.ui.tasks import METHODS, TaskRunner
 
@@ -48,11 +48,17 @@ class MethodDialog(QDialog):
             self.kind_box.addItem(KIND_TITLES[kind], kind)
         self.label_edit = QLineEdit()
         self.label_edit.setPlaceholderText("Your name for it, e.g. PayPal main")
+        # A bank's fields follow its country (CLABE in Mexico, sort code in the UK, IBAN in Germany...).
+        self.country_box = QComboBox()
+        self.country_box.addItem("Any country (IBAN or account number)", "")
+        for code, name in bank_countries(QLocale().name()):
+            self.country_box.addItem(f"{name} ({code})", code)
         self.replace_box = QCheckBox("Replace the saved details (type all of them again)")
         # One form for everything, so labels and fields line up; field rows follow the fixed rows.
         self.fields_form = QFormLayout()
         self.fields_form.addRow("Kind", self.kind_box)
         self.fields_form.addRow("Label", self.label_edit)
+        self.fields_form.addRow("Bank country", self.country_box)
         if method is not None:
             self.fields_form.addRow("", self.replace_box)
         self._fixed_rows = self.fields_form.rowCount()
@@ -80,6 +86,7 @@ class MethodDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.kind_box.currentIndexChanged.connect(self._build_fields)
+        self.country_box.currentIndexChanged.connect(self._build_fields)
         self.show_box.toggled.connect(self._set_echo)
         self.replace_box.toggled.connect(self._enable_fields)
         if method is not None:
@@ -93,6 +100,10 @@ class MethodDialog(QDialog):
     @property
     def kind(self) -> str:
         return str(self.kind_box.currentData())
+
+    @property
+    def country(self) -> str:
+        return str(self.country_box.currentData() or "") if self.kind == "bank" else ""
 
     def _secret_edit(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
@@ -108,6 +119,7 @@ class MethodDialog(QDialog):
             self.fields_form.removeRow(self._fixed_rows)
         self.edits = {}
         self.other_rows = []
+        self.fields_form.setRowVisible(self.country_box, self.kind == "bank")
         if self.kind == "other":
             names = list(self.method.fields) if self.method else []
             for row in range(OTHER_ROWS):
@@ -122,7 +134,9 @@ class MethodDialog(QDialog):
                 self.other_rows.append((name, value))
             self._enable_fields(self.method is None)
             return
-        for spec in FIELDS[self.kind]:
+        for spec in fields_for(self.kind, self.country):
+            if spec.name == "country":
+                continue  # the picker above
             edit = self._secret_edit(spec.placeholder)
             self.edits[spec.name] = edit
             self.fields_form.addRow(spec.title + ("" if spec.required else " (optional)"), edit)
@@ -132,6 +146,7 @@ class MethodDialog(QDialog):
     def _enable_fields(self, enabled: bool) -> None:
         for edit in self._value_edits() + [name for name, _ in self.other_rows]:
             edit.setEnabled(enabled)
+        self.country_box.setEnabled(enabled)
 
     @Slot(bool)
     def _set_echo(self, shown: bool) -> None:
@@ -145,7 +160,8 @@ class MethodDialog(QDialog):
     def values(self) -> dict[str, str]:
         if self.kind == "other":
             return {name.text(): value.text() for name, value in self.other_rows if name.text().strip()}
-        return {name: edit.text() for name, edit in self.edits.items()}
+        values = {name: edit.text() for name, edit in self.edits.items()}
+        return values | {"country": self.country} if self.country else values
 
     def _clear_secrets(self) -> None:
         for edit in self._value_edits():
@@ -184,7 +200,7 @@ class MethodDialog(QDialog):
         title = self._field_title(field)
         self.error_label.setText(f"{title}: {exc}" if title else str(exc))
         self.error_label.setVisible(True)
-        target = self.edits.get(field or "") or (self.label_edit if field == "label" else None)
+        target = self.edits.get(field or "") or {"label": self.label_edit, "country": self.country_box}.get(field or "")
         if target is None and self.other_rows and field:
             target = next((v for n, v in self.other_rows if n.text().strip() == field), self.other_rows[0][0])
         if target is not None:
@@ -195,7 +211,7 @@ class MethodDialog(QDialog):
             return ""
         if field == "label":
             return "Label"
-        spec = next((s for s in FIELDS.get(self.kind, ()) if s.name == field), None)
+        spec = next((s for s in fields_for(self.kind, self.country) if s.name == field), None)
         return spec.title if spec else field
 
     def done(self, result: int) -> None:

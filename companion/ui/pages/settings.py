@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from companion.domain.errors import CompanionError
 from companion.domain.models import Profile
-from companion.domain.money import MINOR_UNITS
 from companion.services import Services
 from companion.services.backups import BackupInfo
 from companion.services.context import ProfileContext
@@ -35,6 +34,7 @@ from companion.ui.format import local_time, whole
 from companion.ui.pages.base import Page
 from companion.ui.tasks import BACKUPS, EVERYTHING, PROFILE, TaskRunner
 from companion.ui.widgets.cards import card_frame
+from companion.ui.widgets.currency_box import CurrencyBox
 from companion.ui.widgets.keyring_status import KeyringStatus
 from companion.ui.widgets.scroll_page import scrolling_layout
 
@@ -61,8 +61,7 @@ class SettingsPage(Page):
         title = self.title_label()
 
         self.name_edit = QLineEdit()
-        self.currency_box = QComboBox()
-        self.currency_box.addItems(sorted(MINOR_UNITS))
+        self.currency_box = CurrencyBox()
         self.zone_box = QComboBox()
         self.zone_box.setEditable(True)
         self.zone_box.addItems([COMPUTER_ZONE, *sorted(available_timezones())])
@@ -149,7 +148,7 @@ class SettingsPage(Page):
     def _show(self, loaded: tuple[Profile, list[BackupInfo]]) -> None:
         profile, backups = loaded
         self.name_edit.setText(profile.name)
-        self.currency_box.setCurrentText(profile.currency)
+        self.currency_box.set_code(profile.currency)
         self.zone_box.setCurrentText(profile.time_zone or COMPUTER_ZONE)
         self._show_backups(backups)
 
@@ -186,7 +185,7 @@ class SettingsPage(Page):
     @Slot()
     def save_profile(self) -> None:
         profiles, profile_id = self.services.profiles, self.services.profile_id
-        name, currency, zone = self.name_edit.text(), self.currency_box.currentText(), self._zone()
+        name, currency, zone = self.name_edit.text(), self.currency_box.code(), self._zone()
         self.tasks.write(
             lambda: profiles.update(profile_id, name, currency, zone),
             self._profile_saved,
