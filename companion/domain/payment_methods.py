@@ -329,7 +329,7 @@ def _other_hint(values: Mapping[str, str]) -> str:
         if _EMAIL.match(value):
             return f"{name}: {mask_email(value)}"
         compact = re.sub(r"[\s-]", "", value).upper()
-        if _IBAN.match(compact) and iban_is_valid(compact):
+        if iban_is_valid(compact):
             return f"{name}: {mask_tail(compact)}"
         if _ACCOUNT_NAME.search(name) and compact.isascii() and compact.isdigit() and len(compact) >= 8:
             return f"{name}: {mask_tail(compact)}"
