@@ -1,0 +1,90 @@
+"""Repositories for share history: the profile's share periods, per-LIVE overrides, and gift sums grouped by
+stream for a time range (the one query cash by share needs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from companion.domain.economics import GiftTotals
+from companion.domain.share_history import SharePeriod
+from companion.store.tables import GiftEventRow, SharePeriodRow, StreamShareRow
+
+
+@dataclass(frozen=True)
+class StreamShareSetting:
+    """What the creator set on one stream: an override share (None: the rules decide), a breach deduction."""
+
+    share_bps: int | None = None
+    breach_bps: int = 0
+    note: str = ""
+
+
+class ShareHistoryRepo:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def periods(self, profile_id: int) -> list[SharePeriod]:
+        query = (
+            select(SharePeriodRow)
+            .where(SharePeriodRow.profile_id == profile_id)
+            .order_by(col(SharePeriodRow.effective_from))
+        )
+        return [
+            SharePeriod(date.fromisoformat(r.effective_from), r.scheme_key, r.level_name, r.share_bps)
+            for r in self.s.exec(query)
+        ]
+
+    def replace(self, profile_id: int, periods: Sequence[SharePeriod]) -> None:
+        self.s.exec(delete(SharePeriodRow).where(col(SharePeriodRow.profile_id) == profile_id))  # type: ignore[call-overload]
+        for p in periods:
+            self.s.add(
+                SharePeriodRow(
+                    profile_id=profile_id, effective_from=p.effective_from.isoformat(), scheme_key=p.scheme_key,
+                    level_name=p.level_name, share_bps=p.share_bps,
+                )
+            )  # fmt: skip
+        self.s.flush()
+
+    def stream_settings(self, stream_ids: Sequence[int] | None = None) -> dict[int, StreamShareSetting]:
+        query = select(StreamShareRow)
+        if stream_ids is not None:
+            query = query.where(col(StreamShareRow.stream_id).in_(list(stream_ids)))
+        return {r.stream_id: StreamShareSetting(r.share_bps, r.breach_bps, r.note) for r in self.s.exec(query)}
+
+    def set_stream(self, stream_id: int, setting: StreamShareSetting) -> None:
+        row = self.s.get(StreamShareRow, stream_id)
+        if setting == StreamShareSetting():
+            if row is not None:
+                self.s.delete(row)
+        else:
+            row = row or StreamShareRow(stream_id=stream_id)
+            row.share_bps, row.breach_bps, row.note = setting.share_bps, setting.breach_bps, setting.note
+            self.s.add(row)
+        self.s.flush()
+
+    def totals_by_stream_between(
+        self, profile_id: int, start: datetime | None, end: datetime | None, stream_id: int | None = None
+    ) -> dict[int | None, GiftTotals]:
+        """Gift totals in [start, end) grouped by stream (None: gifts outside any stream), in one query."""
+        query = select(
+            GiftEventRow.stream_id,
+            func.count(col(GiftEventRow.id)),
+            func.sum(GiftEventRow.count),
+            func.sum(GiftEventRow.diamonds),
+        ).where(GiftEventRow.profile_id == profile_id)
+        if start is not None:
+            query = query.where(GiftEventRow.received_at >= start)
+        if end is not None:
+            query = query.where(GiftEventRow.received_at < end)
+        if stream_id is not None:
+            query = query.where(GiftEventRow.stream_id == stream_id)
+        query = query.group_by(col(GiftEventRow.stream_id))
+        return {
+            sid: GiftTotals(int(gifts), int(items), int(diamonds), int(diamonds))
+            for sid, gifts, items, diamonds in self.s.exec(query)
+        }
