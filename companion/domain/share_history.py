@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from datetime import date, timedelta
 
 from companion.domain.economics import check_share_bps, share_percent_text
@@ -40,7 +41,7 @@ def check_timeline(periods: Iterable[SharePeriod]) -> tuple[SharePeriod, ...]:
         raise ValidationError("the share history needs at least one entry", field="share_history")
     if len(checked) > MAX_PERIODS:
         raise ValidationError(f"the share history has at most {MAX_PERIODS} entries", field="share_history")
-    for before, after in zip(checked, checked[1:], strict=False):
+    for before, after in pairwise(checked):
         if before.effective_from == after.effective_from:
             raise ValidationError(f"two share entries start on {after.effective_from}", field="share_history")
     for period in checked:

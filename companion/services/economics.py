@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,12 +31,6 @@ from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level, Scheme, check_lev
 from companion.domain.share_history import SharePeriod, check_timeline, in_force
 from companion.domain.timeutil import to_local, zone
 from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
-from companion.store.db import Database
-from companion.store.economics_repo import ProfileEconomicsRepo, RateRepo, SchemeRepo
-from companion.store.economics_repo import PayoutRepo
-from companion.store.repositories import ProfileRepo, SettingRepo
-from companion.store.shares_repo import ShareHistoryRepo
-from companion.store.tables import ProfileRow
 from companion.services.shares import (
     RULES_KEY,
     RewardSettings,
@@ -45,6 +39,11 @@ from companion.services.shares import (
     load_rules,
     reward_settings_key,
 )
+from companion.store.db import Database
+from companion.store.economics_repo import PayoutRepo, ProfileEconomicsRepo, RateRepo, SchemeRepo
+from companion.store.repositories import ProfileRepo, SettingRepo
+from companion.store.shares_repo import ShareHistoryRepo
+from companion.store.tables import ProfileRow
 
 _SYNCED_KEY = "reward_schemes.synced"
 #: Where a profile starts when its share matches none of the presets' levels.
@@ -72,7 +71,7 @@ class EconomicsState:
     today: date  # in the profile's zone: the day a rate is noted for unless another is picked
     history: tuple[SharePeriod, ...] = ()  # the share timeline, oldest first
     rule_schemes: frozenset[str] = frozenset()  # keys of schemes that have per-LIVE rules
-    reward_settings: RewardSettings = RewardSettings()
+    reward_settings: RewardSettings = field(default_factory=RewardSettings)
 
     @property
     def period_today(self) -> SharePeriod | None:
@@ -167,7 +166,9 @@ class EconomicsService:
         level = find_level(scheme.levels, level_name)
         return SharePeriod(day, scheme_key, level.name, level.share_bps)
 
-    def set_scheme(self, scheme_key: str, level_name: str | None = None, effective_from: date | None = None) -> SharePeriod:
+    def set_scheme(
+        self, scheme_key: str, level_name: str | None = None, effective_from: date | None = None
+    ) -> SharePeriod:
         """From local date `effective_from` (default today) on, the share is this scheme's level (or its per-LIVE
         rules without a level). Days before it keep the share they had; an entry on the same date is replaced."""
         with self.db.session(write=True) as s:
@@ -194,7 +195,9 @@ class EconomicsService:
     def set_share_history(self, periods: Sequence[SharePeriod]) -> list[SharePeriod]:
         """Replace the whole timeline (the settings dialog's list); each entry's share is read from its level."""
         with self.db.session(write=True) as s:
-            checked = check_timeline(self._period(s, p.scheme_key, p.level_name, p.effective_from, p.share_bps) for p in periods)
+            checked = check_timeline(
+                self._period(s, p.scheme_key, p.level_name, p.effective_from, p.share_bps) for p in periods
+            )
             ShareHistoryRepo(s).replace(self.profile_id, checked)
             self._follow_today(s, list(checked))
             s.commit()

@@ -17,7 +17,15 @@ from sqlmodel import Session
 
 from companion.domain.economics import BASE_USD_PER_DIAMOND, FULL_SHARE_BPS, GiftTotals
 from companion.domain.errors import ValidationError
-from companion.domain.live_rewards import LiveInput, LiveRules, LiveShare, WeekExtras, parse_live_rules, pct, week_shares
+from companion.domain.live_rewards import (
+    LiveInput,
+    LiveRules,
+    LiveShare,
+    WeekExtras,
+    parse_live_rules,
+    pct,
+    week_shares,
+)
 from companion.domain.models import Stream
 from companion.domain.share_history import SharePeriod, in_force, spans
 from companion.domain.timeutil import local_midnight_utc, resolved_zone, to_local
@@ -66,7 +74,7 @@ def load_reward_settings(s: Session, profile_id: int) -> RewardSettings:
 class PricedTotals:
     """Gift totals with their cash in US dollars, unrounded (round once, where it is shown)."""
 
-    totals: GiftTotals = GiftTotals()
+    totals: GiftTotals = field(default_factory=GiftTotals)
     usd: Decimal = Decimal(0)
 
     def __add__(self, other: PricedTotals) -> PricedTotals:
@@ -168,9 +176,7 @@ def priced_between(
     return total
 
 
-def priced_range(
-    s: Session, book: ShareBook, start: datetime | None, end: datetime | None
-) -> PricedTotals:
+def priced_range(s: Session, book: ShareBook, start: datetime | None, end: datetime | None) -> PricedTotals:
     """As `priced_between`, for UTC instants; the local days they fall on decide the periods."""
     first = to_local(start, book.zone).date() if start is not None else None
     last = to_local(end - timedelta(milliseconds=1), book.zone).date() if end is not None else None

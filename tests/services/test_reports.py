@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from companion.domain.schemes import Level
-from companion.domain.share_history import SharePeriod
-
 from datetime import date, datetime
 
 import pytest
 
 from companion.domain.errors import ValidationError
+from companion.domain.schemes import Level
+from companion.domain.share_history import SharePeriod
 from companion.services import Services
 from companion.store.tables import ProfileRow
 from tests.conftest import FakeClock
