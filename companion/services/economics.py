@@ -181,10 +181,18 @@ class EconomicsService:
     def _put_period(self, s: Session, period: SharePeriod) -> None:
         repo = ShareHistoryRepo(s)
         current = repo.periods(self.profile_id)
+        first_gift = PayoutRepo(s).first_gift(self.profile_id)
+        if current and first_gift is not None:
+            # The first entry covers every day before it too; gifts imported after it was written may be older
+            # than its date: date it back to them, so an entry on its old date does not take over their days.
+            day = to_local(first_gift, zone(ProfileRepo(s).get(self.profile_id).time_zone)).date()
+            if day < current[0].effective_from:
+                current[0] = SharePeriod(day, current[0].scheme_key, current[0].level_name, current[0].share_bps)
         before = in_force(current, period.effective_from) if current else None
         same = before is not None and (before.scheme_key, before.level_name, before.share_bps) == (
             period.scheme_key, period.level_name, period.share_bps)  # fmt: skip
         if same and before is not None and before.effective_from <= period.effective_from:
+            repo.replace(self.profile_id, current)
             self._follow_today(s, current)
             return  # already in force on that day: a second entry would say nothing
         kept = [p for p in current if p.effective_from != period.effective_from]

@@ -40,7 +40,7 @@ class ShareHistoryRepo:
         ]
 
     def replace(self, profile_id: int, periods: Sequence[SharePeriod]) -> None:
-        self.s.exec(delete(SharePeriodRow).where(col(SharePeriodRow.profile_id) == profile_id))  # type: ignore[call-overload]
+        self.s.exec(delete(SharePeriodRow).where(col(SharePeriodRow.profile_id) == profile_id))
         for p in periods:
             self.s.add(
                 SharePeriodRow(
