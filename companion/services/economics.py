@@ -46,6 +46,8 @@ from companion.store.shares_repo import ShareHistoryRepo
 from companion.store.tables import ProfileRow
 
 _SYNCED_KEY = "reward_schemes.synced"
+#: The first share entry's date for a profile without gifts: it covers everything before the next entry anyway.
+SINCE_THE_START = date(2000, 1, 1)
 #: Where a profile starts when its share matches none of the presets' levels.
 _DEFAULT_SCHEME = "classic"
 
@@ -125,14 +127,15 @@ class EconomicsService:
 
     def _ensure_history(self, s: Session) -> None:
         """A profile without a share history gets one entry, its current choice, from its first gift's local day
-        (today without gifts): what the 0006 migration gives existing profiles."""
+        (without gifts: from `SINCE_THE_START`, so a scheme the creator then sets "from" some date is not undone
+        on the day the profile was opened): what the 0006 migration gives existing profiles."""
         repo = ShareHistoryRepo(s)
         if repo.periods(self.profile_id):
             return
         scheme, level, share = self._choice(s)
         profile = ProfileRepo(s).get(self.profile_id)
         first = PayoutRepo(s).first_gift(self.profile_id)
-        day = to_local(first if first is not None else self.clock(), zone(profile.time_zone)).date()
+        day = to_local(first, zone(profile.time_zone)).date() if first is not None else SINCE_THE_START
         key = scheme.key if scheme is not None else CUSTOM_SCHEME_KEY
         repo.replace(self.profile_id, [SharePeriod(day, key, level.name if level else None, share)])
 

@@ -63,7 +63,7 @@ def test_changing_todays_level_never_changes_past_cash(services: Services, clock
     assert before == Decimal("50.00")  # the first entry starts with the first gift: Classic 50 %
     services.economics.set_level(US, "Per-LIVE full")  # today, 2026-11-20
     assert services.reports.summary().cash == before
-    assert [p.effective_from for p in services.economics.share_history()] == [date(2026, 6, 10), date(2026, 11, 20)]
+    assert [p.effective_from for p in services.economics.share_history()] == [date(2000, 1, 1), date(2026, 11, 20)]
 
 
 def test_recording_a_payout_changes_no_past_cash(services: Services) -> None:

@@ -5,12 +5,13 @@ Revises: 0003_sender_index
 Create Date: 2026-12-01
 
 Existing profiles get one period with their current scheme, level and share, from the local date of their first
-gift (today when they have none), so no past cash changes on upgrade.
+gift (2000-01-01 when they have none: "since the start", so a scheme then set from an earlier date is not
+undone on upgrade day), so no past cash changes on upgrade.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -63,8 +64,11 @@ def _seed_periods() -> None:
             tz = ZoneInfo(time_zone) if time_zone else None
         except (ZoneInfoNotFoundError, ValueError):
             tz = None
-        moment = datetime.fromtimestamp(first / 1000, UTC) if first is not None else datetime.now(UTC)
-        day = moment.astimezone(tz).date() if tz is not None else moment.astimezone().date()
+        if first is None:
+            day = date(2000, 1, 1)
+        else:
+            moment = datetime.fromtimestamp(first / 1000, UTC)
+            day = moment.astimezone(tz).date() if tz is not None else moment.astimezone().date()
         choice = bind.execute(
             sa.text(
                 "SELECT s.key, l.name FROM profile_economics e JOIN reward_scheme s ON s.id = e.scheme_id"
