@@ -65,6 +65,7 @@ class StreamEdit:
     peak_viewers: int | None = None
     new_followers: int | None = None
     notes: str = ""
+    share: StreamShareSetting | None = None  # None: leave the stream's share override and breach as they are
 
 
 def diamonds_per_hour(diamonds: int, duration: timedelta) -> int | None:
@@ -78,6 +79,19 @@ def _audience(value: int | None, field: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AUDIENCE:
         raise ValidationError(f"{field.replace('_', ' ')} must be a whole number from 0 to {MAX_AUDIENCE:,}", field)
     return value
+
+
+def _checked_share(setting: StreamShareSetting) -> StreamShareSetting:
+    try:
+        if setting.share_bps is not None:
+            check_share_bps(setting.share_bps)
+    except ValidationError as exc:
+        raise ValidationError(f"share override: {exc}", field="share_override") from None
+    try:
+        check_share_bps(setting.breach_bps)
+    except ValidationError as exc:
+        raise ValidationError(f"breach deduction: {exc}", field="breach") from None
+    return StreamShareSetting(setting.share_bps, setting.breach_bps, clean_text(setting.note, "share note", 200))
 
 
 class StreamService:
@@ -157,15 +171,12 @@ class StreamService:
     def set_share(self, stream_id: int, share_bps: int | None, note: str = "", breach_bps: int = 0) -> StreamOverview:
         """Override one stream's share (None: the rules decide again) with a note, and/or enter a guideline-breach
         deduction TikTok applied to it."""
-        if share_bps is not None:
-            check_share_bps(share_bps)
-        check_share_bps(breach_bps)
-        cleaned = clean_text(note, "note", 200)
+        setting = _checked_share(StreamShareSetting(share_bps, breach_bps, note))
         with self.db.session(write=True) as s:
             stream = StreamRepo(s).get(stream_id)
             if stream.profile_id != self.profile_id:
                 raise ValidationError("that stream belongs to another profile", field="stream")
-            ShareHistoryRepo(s).set_stream(stream_id, StreamShareSetting(share_bps, breach_bps, cleaned))
+            ShareHistoryRepo(s).set_stream(stream_id, setting)
             s.commit()
         return self.overview_of(stream_id)
 
@@ -261,6 +272,8 @@ class StreamService:
                 Stream(current.id, current.profile_id, title, change.started_at, change.ended_at, peak, followers,
                        notes)
             )  # fmt: skip
+            if change.share is not None:
+                ShareHistoryRepo(s).set_stream(stream_id, _checked_share(change.share))
             s.commit()
             return edited
 
