@@ -34,7 +34,11 @@ def test_streams_add_and_list_with_per_live_shares(capsys: pytest.CaptureFixture
     last = rows[2]
     assert last["minutes"] == 40 and last["diamonds"] == 3333 and last["gifts"] == 1
     assert last["cash"] == "16.00" and last["currency"] == "USD" and last["tiktok_diamonds"] is None
-    assert last["share_reasons"] == ["40 min → 38 %", "9 new followers → +2 %", "week: 2 LIVEs of 25+ min → +8 % = 48 %"]
+    assert last["share_reasons"] == [
+        "40 min → 38 %",
+        "9 new followers → +2 %",
+        "week: 2 LIVEs of 25+ min → +8 % = 48 %",
+    ]
     assert last["start"].endswith("+00:00") and last["end"] is not None
     # summary follows the per-LIVE share; --share still asks "what if"
     code, out, _ = cli(capsys, data, "summary", "--json")
@@ -51,7 +55,13 @@ def test_scheme_set_and_show(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     history = json.loads(out)
     assert code == 0
     assert history == [  # the first entry covers every day before the next one
-        {"from": "2000-01-01", "scheme": "classic", "level": "Standard", "share_percent": "50", "per_live_rules": False},
+        {
+            "from": "2000-01-01",
+            "scheme": "classic",
+            "level": "Standard",
+            "share_percent": "50",
+            "per_live_rules": False,
+        },
         {"from": "2025-02-10", "scheme": US, "level": "Per-LIVE full", "share_percent": "40", "per_live_rules": False},
     ]
 

@@ -154,13 +154,14 @@ class EconomicsService:
         self, s: Session, scheme_key: str, level_name: str | None, day: date, share_bps: int | None = None
     ) -> SharePeriod:
         """A timeline entry for a scheme and level (None or '': the scheme's per-LIVE rules; under "Agency /
-        custom", a bare `share_bps` split), its share copied."""
+        custom", a bare `share_bps` split), its share copied from the level unless `share_bps` already is."""
         try:
             scheme = SchemeRepo(s).get(scheme_key)
         except NotFound:
             raise ValidationError(f"unknown reward scheme '{scheme_key}'", field="scheme") from None
-        if not level_name and share_bps is not None and scheme_key == CUSTOM_SCHEME_KEY:
-            return SharePeriod(day, scheme_key, None, check_share_bps(share_bps))
+        if share_bps is not None and (level_name or scheme_key == CUSTOM_SCHEME_KEY):
+            # an entry kept as it was stored: its copied share stands, even if the level was edited since
+            return SharePeriod(day, scheme_key, level_name or None, check_share_bps(share_bps))
         if not level_name:
             if scheme_key not in load_rules(s):
                 known = ", ".join(f"'{lv.name}'" for lv in scheme.levels)

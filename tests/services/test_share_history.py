@@ -70,7 +70,9 @@ def test_recording_a_payout_changes_no_past_cash(services: Services) -> None:
     services.economics.set_scheme("classic", "Standard", date(2026, 6, 1))
     _gift(services, "2026-06-10T12:00", 1_000_000)  # US$5,000 at 50 %
     before = services.reports.summary().cash
-    services.payouts.record("3000", requested_at=_at("2026-06-20T12:00"), status="paid", paid_at=_at("2026-06-25T12:00"))
+    services.payouts.record(
+        "3000", requested_at=_at("2026-06-20T12:00"), status="paid", paid_at=_at("2026-06-25T12:00")
+    )
     services.economics.set_level(US, "Per-LIVE full")  # 40 % from today
     assert services.reports.summary().cash == before == Decimal("5000.00")
     balance = services.payouts.balance()
