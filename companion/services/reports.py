@@ -61,7 +61,7 @@ class ReportService:
                 totals = GiftRepo(s).totals(self.profile_id, start, end, stream_id)
                 return Summary(totals, share, totals.cash(share, "USD"), "USD")
             local_range_utc(first, last, zone(profile.time_zone))  # refuses `last` before `first`
-            book = load_book(s, self.profile_id, self.clock())
+            book = load_book(s, self.profile_id, self.clock(), first, last)
             priced = priced_between(s, book, first, last, stream_id)
         share = priced.share_bps(profile.share_bps)
         return Summary(priced.totals, share, quantize(priced.usd, "USD"), "USD")

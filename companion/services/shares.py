@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from companion.domain.currency import DisplayRate
 from companion.domain.economics import BASE_USD_PER_DIAMOND, FULL_SHARE_BPS, GiftTotals
 from companion.domain.errors import ValidationError
 from companion.domain.live_rewards import (
@@ -27,9 +28,10 @@ from companion.domain.live_rewards import (
     week_shares,
 )
 from companion.domain.models import Stream
+from companion.domain.money import allocate, from_minor, to_minor
 from companion.domain.share_history import SharePeriod, in_force, spans
 from companion.domain.timeutil import local_midnight_utc, resolved_zone, to_local
-from companion.store.repositories import ProfileRepo, SettingRepo, StreamRepo
+from companion.store.repositories import ProfileRepo, SettingRepo
 from companion.store.shares_repo import ShareHistoryRepo, StreamShareSetting
 
 RULES_KEY = "reward_schemes.rules"  # {scheme key: rules object} from reward_schemes.json
@@ -120,13 +122,22 @@ class ShareBook:
         return self.stream_shares[stream_id]
 
 
-def load_book(s: Session, profile_id: int, now: datetime, streams: Sequence[Stream] | None = None) -> ShareBook:
+#: Streams that can hold gifts of a range or share its weeks start at most this long around it.
+_AROUND = timedelta(days=8)
+
+
+def load_book(
+    s: Session, profile_id: int, now: datetime, first: date | None = None, last: date | None = None
+) -> ShareBook:
+    """The book for gifts on local days `first`..`last` (None: all): only the LIVEs around them are priced."""
     profile = ProfileRepo(s).get(profile_id)
     tz = resolved_zone(profile.time_zone)
     repo = ShareHistoryRepo(s)
     periods = repo.periods(profile_id) or [SharePeriod(date(1970, 1, 1), "custom", None, profile.share_bps)]
     book = ShareBook(profile_id, tz, periods, load_rules(s), load_reward_settings(s, profile_id), now)
-    listed = list(streams) if streams is not None else StreamRepo(s).recent(profile_id, 10_000_000)
+    start = local_midnight_utc(first, tz) - _AROUND if first is not None else None
+    end = local_midnight_utc(last + timedelta(days=1), tz) + _AROUND if last is not None else None
+    listed = repo.streams_started(profile_id, start, end)
     book.streams = {st.id: st for st in listed}
     book.overrides = repo.stream_settings(list(book.streams)) if book.streams else {}
     _price_streams(book)
@@ -191,3 +202,19 @@ def check_week_zone(name: str) -> str:
     except (ValueError, KeyError) as exc:
         raise ValidationError(f"unknown time zone '{name}'", field="week_zone") from exc
     return name
+
+
+def share_of_gift(book: ShareBook, day: date, stream_id: int | None) -> int:
+    """The share a gift on local `day` in `stream_id` (or none) was paid at."""
+    if stream_id is not None and stream_id in book.stream_shares:
+        return book.stream_shares[stream_id].share_bps
+    return book.loose_share(book.period_on(day))
+
+
+def cash_rows_mixed(display: DisplayRate, rows: Sequence[int]) -> tuple[Decimal, list[Decimal]]:
+    """A table's rows priced at different shares: each row's weight is its diamonds × share in basis points (its
+    exact US dollars × 10⁶, an integer). Returns the total converted and rounded once, and rows shared out of it
+    (largest remainder) so the column adds up to the total."""
+    total = display.from_usd(Decimal(sum(rows)) / 1_000_000)
+    minor = allocate(to_minor(total, display.currency), list(rows))
+    return total, [from_minor(m, display.currency) for m in minor]

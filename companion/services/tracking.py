@@ -149,15 +149,16 @@ class StreamService:
         """Streams, newest first, each with its gift totals, share, cash and diamonds per hour (a few queries)."""
         with self.db.session() as s:
             book = load_book(s, self.profile_id, self.clock())
-            streams = sorted(book.streams.values(), key=lambda st: (st.started_at, st.id), reverse=True)[:limit]
+            streams = StreamRepo(s).recent(self.profile_id, limit)  # with their notes (the book's have none)
             totals = GiftRepo(s).totals_by_stream([st.id for st in streams])
         return [self._overview(st, totals.get(st.id, GiftTotals()), book) for st in streams]
 
     def overview_of(self, stream_id: int) -> StreamOverview:
         """One stream's line of `overview()` (its week's LIVEs decide its share)."""
         with self.db.session() as s:
-            book = load_book(s, self.profile_id, self.clock())
             stream = StreamRepo(s).get(stream_id)
+            day = stream.started_at.astimezone(self._zone(s)).date()
+            book = load_book(s, self.profile_id, self.clock(), day, day)  # its week's LIVEs are enough
             totals = GiftRepo(s).totals_by_stream([stream_id]).get(stream_id, GiftTotals())
         return self._overview(stream, totals, book)
 
@@ -232,7 +233,8 @@ class StreamService:
             stream = repo.get(stream_id) if stream_id is not None else repo.live(self.profile_id)
             if stream is None:
                 return None
-            book = load_book(s, self.profile_id, self.clock())
+            day = stream.started_at.astimezone(self._zone(s)).date()
+            book = load_book(s, self.profile_id, self.clock(), day, day)
         share = book.stream_shares.get(stream.id, LiveShare(0))
         period = book.period_on(stream.started_at.astimezone(book.zone).date())
         rules = book.rules.get(period.scheme_key) if period.rule_based else None

@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, literal_column
 from sqlmodel import Session, col, select
 
 from companion.domain.economics import GiftTotals
 from companion.domain.share_history import SharePeriod
-from companion.store.tables import GiftEventRow, SharePeriodRow, StreamShareRow
+from companion.store.insights import BUCKET_MS
+from companion.domain.models import Stream
+from companion.store.tables import GiftEventRow, SharePeriodRow, StreamRow, StreamShareRow
+from companion.store.types import from_millis
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,35 @@ class ShareHistoryRepo:
             sid: GiftTotals(int(gifts), int(items), int(diamonds), int(diamonds))
             for sid, gifts, items, diamonds in self.s.exec(query)
         }
+
+    def quarter_hours_by_stream(
+        self, profile_id: int, start: datetime | None, end: datetime | None
+    ) -> list[tuple[datetime, int | None, int]]:
+        """Diamonds per (UTC quarter hour, stream) in [start, end): enough to price each local day at its shares."""
+        bucket: Any = literal_column(f"gift_event.received_at / {BUCKET_MS}").label("bucket")
+        query = select(bucket, GiftEventRow.stream_id, func.sum(GiftEventRow.diamonds)).where(
+            GiftEventRow.profile_id == profile_id
+        )
+        if start is not None:
+            query = query.where(GiftEventRow.received_at >= start)
+        if end is not None:
+            query = query.where(GiftEventRow.received_at < end)
+        query = query.group_by(literal_column("bucket"), col(GiftEventRow.stream_id))
+        return [(from_millis(int(b) * BUCKET_MS), sid, int(d)) for b, sid, d in self.s.exec(query)]
+
+    def streams_started(self, profile_id: int, start: datetime | None, end: datetime | None) -> list[Stream]:
+        """Streams started in [start, end) (None: open), read as plain columns (no ORM objects: this runs on every
+        summary, where thousands of streams cost more than the gift sums)."""
+        columns = (
+            StreamRow.id, StreamRow.title, StreamRow.started_at, StreamRow.ended_at, StreamRow.peak_viewers,
+            StreamRow.new_followers,
+        )  # fmt: skip
+        query = select(*columns).where(StreamRow.profile_id == profile_id)
+        if start is not None:
+            query = query.where(StreamRow.started_at >= start)
+        if end is not None:
+            query = query.where(StreamRow.started_at < end)
+        return [
+            Stream(sid, profile_id, title, started, ended, peak, followers)
+            for sid, title, started, ended, peak, followers in self.s.exec(query)
+        ]

@@ -70,8 +70,9 @@ class GiftPriceRow(SQLModel, table=True):
 class GiftEventRow(SQLModel, table=True):
     __tablename__ = "gift_event"
     __table_args__ = (
-        # Covers the summary query: range on time, sums of diamonds and counts without touching the table.
-        Index("ix_gift_event_profile_time", "profile_id", "received_at", "diamonds", "count"),
+        # Covers the summary query: range on time, sums of diamonds and counts without touching the table; the
+        # stream too, so cash per (stream, share) group is summed from the index alone (0006).
+        Index("ix_gift_event_profile_time", "profile_id", "received_at", "stream_id", "diamonds", "count"),
         Index("ix_gift_event_stream", "stream_id"),
         # Covers gifters by total (sender autocomplete, a sender's totals): 446 ms → 104 ms at 1M gifts (0003).
         Index("ix_gift_event_profile_sender", "profile_id", "sender", "diamonds"),

@@ -36,9 +36,9 @@ from companion.domain.errors import ValidationError
 from companion.domain.money import from_minor, to_minor
 from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level
 from companion.domain.share_history import SharePeriod
-from companion.services.shares import RewardSettings
 from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
 from companion.services.economics import EconomicsState
+from companion.services.shares import RewardSettings
 from companion.ui.format import keep_percent, percent
 from companion.ui.money_input import amount_text, locale_numbers, parse_typed, percent_text
 

@@ -47,6 +47,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["stream_id"], ["stream.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("stream_id"),
     )
+    # The time index also carries stream_id: cash groups gifts by stream (each LIVE at its share), and without it
+    # every gift of the range was read from the table.
+    with op.batch_alter_table("gift_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_gift_event_profile_time")
+        batch_op.create_index(
+            "ix_gift_event_profile_time", ["profile_id", "received_at", "stream_id", "diamonds", "count"], unique=False
+        )
     _seed_periods()
 
 
@@ -87,5 +94,10 @@ def _seed_periods() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("gift_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_gift_event_profile_time")
+        batch_op.create_index(
+            "ix_gift_event_profile_time", ["profile_id", "received_at", "diamonds", "count"], unique=False
+        )
     op.drop_table("stream_share")
     op.drop_table("share_period")
