@@ -12,9 +12,9 @@ from sqlalchemy import delete, func, literal_column
 from sqlmodel import Session, col, select
 
 from companion.domain.economics import GiftTotals
+from companion.domain.models import Stream
 from companion.domain.share_history import SharePeriod
 from companion.store.insights import BUCKET_MS
-from companion.domain.models import Stream
 from companion.store.tables import GiftEventRow, SharePeriodRow, StreamRow, StreamShareRow
 from companion.store.types import from_millis
 
@@ -115,7 +115,7 @@ class ShareHistoryRepo:
             StreamRow.id, StreamRow.title, StreamRow.started_at, StreamRow.ended_at, StreamRow.peak_viewers,
             StreamRow.new_followers,
         )  # fmt: skip
-        query = select(*columns).where(StreamRow.profile_id == profile_id)
+        query = select(*columns).where(StreamRow.profile_id == profile_id)  # type: ignore[call-overload]
         if start is not None:
             query = query.where(StreamRow.started_at >= start)
         if end is not None:
