@@ -34,6 +34,15 @@ class SharePeriod:
         return f"{self.scheme_key}{level} ({share_percent_text(self.share_bps)} %)"
 
 
+@dataclass(frozen=True)
+class StreamShareSetting:
+    """What the creator set on one stream: an override share (None: the rules decide), a breach deduction."""
+
+    share_bps: int | None = None
+    breach_bps: int = 0
+    note: str = ""
+
+
 def check_timeline(periods: Iterable[SharePeriod]) -> tuple[SharePeriod, ...]:
     """Sorted by date; at least one; one period per date; shares 0–100 %."""
     checked = sorted(periods, key=lambda p: p.effective_from)

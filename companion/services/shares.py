@@ -29,10 +29,10 @@ from companion.domain.live_rewards import (
 )
 from companion.domain.models import Stream
 from companion.domain.money import allocate, from_minor, to_minor
-from companion.domain.share_history import SharePeriod, in_force, spans
+from companion.domain.share_history import SharePeriod, StreamShareSetting, in_force, spans
 from companion.domain.timeutil import local_midnight_utc, resolved_zone, to_local
 from companion.store.repositories import ProfileRepo, SettingRepo
-from companion.store.shares_repo import ShareHistoryRepo, StreamShareSetting
+from companion.store.shares_repo import ShareHistoryRepo
 
 RULES_KEY = "reward_schemes.rules"  # {scheme key: rules object} from reward_schemes.json
 DEFAULT_WEEK_ZONE = "UTC"

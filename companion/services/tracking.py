@@ -18,12 +18,13 @@ from companion.domain.errors import StateError, ValidationError
 from companion.domain.live_rewards import LiveInput, LiveShare, lifts
 from companion.domain.models import Stream
 from companion.domain.money import quantize
+from companion.domain.share_history import StreamShareSetting
 from companion.domain.text import MAX_TITLE, clean_text
 from companion.domain.timeutil import resolved_zone
 from companion.services.shares import ShareBook, load_book, usd_at
 from companion.store.db import Database
 from companion.store.repositories import GiftRepo, ProfileRepo, SettingRepo, StreamRepo
-from companion.store.shares_repo import ShareHistoryRepo, StreamShareSetting
+from companion.store.shares_repo import ShareHistoryRepo
 
 MAX_NOTES = 2000
 MAX_AUDIENCE = 100_000_000  # peak viewers / new followers: far above any real stream

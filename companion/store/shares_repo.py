@@ -4,7 +4,6 @@ stream for a time range (the one query cash by share needs)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,19 +12,10 @@ from sqlmodel import Session, col, select
 
 from companion.domain.economics import GiftTotals
 from companion.domain.models import Stream
-from companion.domain.share_history import SharePeriod
+from companion.domain.share_history import SharePeriod, StreamShareSetting
 from companion.store.insights import BUCKET_MS
 from companion.store.tables import GiftEventRow, SharePeriodRow, StreamRow, StreamShareRow
 from companion.store.types import from_millis
-
-
-@dataclass(frozen=True)
-class StreamShareSetting:
-    """What the creator set on one stream: an override share (None: the rules decide), a breach deduction."""
-
-    share_bps: int | None = None
-    breach_bps: int = 0
-    note: str = ""
 
 
 class ShareHistoryRepo:

@@ -27,9 +27,9 @@ from companion.domain.economics import parse_share_percent, share_percent_text
 from companion.domain.errors import ValidationError
 from companion.domain.live_rewards import LiveShare
 from companion.domain.models import Stream
+from companion.domain.share_history import StreamShareSetting
 from companion.services.context import ProfileContext
 from companion.services.tracking import MAX_AUDIENCE, StreamEdit
-from companion.store.shares_repo import StreamShareSetting
 from companion.ui.format import whole
 from companion.ui.money_input import locale_numbers
 
