@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from companion.domain.economics import GiftTotals
 from companion.domain.models import Stream
 from companion.domain.share_history import SharePeriod, StreamShareSetting
-from companion.store.insights import BUCKET_MS
+from companion.store.insights import BUCKET_MS, _range
 from companion.store.tables import GiftEventRow, SharePeriodRow, StreamRow, StreamShareRow
 from companion.store.types import from_millis
 
@@ -71,10 +71,7 @@ class ShareHistoryRepo:
             func.sum(GiftEventRow.count),
             func.sum(GiftEventRow.diamonds),
         ).where(GiftEventRow.profile_id == profile_id)
-        if start is not None:
-            query = query.where(GiftEventRow.received_at >= start)
-        if end is not None:
-            query = query.where(GiftEventRow.received_at < end)
+        query = _range(query, col(GiftEventRow.received_at), start, end)
         if stream_id is not None:
             query = query.where(GiftEventRow.stream_id == stream_id)
         query = query.group_by(col(GiftEventRow.stream_id))
@@ -91,10 +88,7 @@ class ShareHistoryRepo:
         query = select(bucket, GiftEventRow.stream_id, func.sum(GiftEventRow.diamonds)).where(
             GiftEventRow.profile_id == profile_id
         )
-        if start is not None:
-            query = query.where(GiftEventRow.received_at >= start)
-        if end is not None:
-            query = query.where(GiftEventRow.received_at < end)
+        query = _range(query, col(GiftEventRow.received_at), start, end)
         query = query.group_by(literal_column("bucket"), col(GiftEventRow.stream_id))
         return [(from_millis(int(b) * BUCKET_MS), sid, int(d)) for b, sid, d in self.s.exec(query)]
 
@@ -106,10 +100,7 @@ class ShareHistoryRepo:
             StreamRow.new_followers,
         )  # fmt: skip
         query = select(*columns).where(StreamRow.profile_id == profile_id)  # type: ignore[call-overload]
-        if start is not None:
-            query = query.where(StreamRow.started_at >= start)
-        if end is not None:
-            query = query.where(StreamRow.started_at < end)
+        query = _range(query, col(StreamRow.started_at), start, end)
         return [
             Stream(sid, profile_id, title, started, ended, peak, followers)
             for sid, title, started, ended, peak, followers in self.s.exec(query)
