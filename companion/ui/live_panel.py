@@ -240,7 +240,8 @@ class LivePanel(QWidget):
         if self.stream is None or figures.stream_id != self.stream.id or generation != self._generation:
             return  # a gift logged since then is in the newer figures
         self.totals = figures.totals
-        self.share_bps = figures.share_bps
+        # the share this LIVE is on track for (with no gifts yet, the summary can only say today's level)
+        self.share_bps = figures.track.share.share_bps if figures.track is not None else figures.share_bps
         self.track_label.setText(on_track_text(figures.track))
         self._show_totals()
         lines = [f"{n}. {row.sender} · {whole(row.diamonds)} diamonds" for n, row in enumerate(figures.top, 1)]

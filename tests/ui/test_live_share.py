@@ -32,6 +32,7 @@ def test_live_mode_says_what_share_this_live_is_on_track_for(
     text = panel.track_label.text()
     assert text.startswith("On track for 27.2 %")  # 13 min: the estimate between 5 and 25 min
     assert "12 more minutes → 38 %" in text and "5 more new followers → +2 %" in text
+    assert panel.cash_card.caption_label.text() == "cash at 27.2 %"  # this LIVE's share, not today's level
     qtbot.keyClicks(panel.followers_edit, "7")
     qtbot.keyClick(panel.followers_edit, Qt.Key.Key_Return)
     wait_idle(qtbot, window)
