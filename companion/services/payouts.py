@@ -166,7 +166,9 @@ class PayoutService:
         else:
             paid_at = None
         cleaned = clean_text(notes, "notes", MAX_NOTES)
-        share = self.economics.share_bps()
+        with self.db.session() as s:  # informational diamonds at the share in force that day, not today's
+            book = load_book(s, self.profile_id, self.clock(), when.date(), when.date())
+            share = book.loose_share(book.period_on(to_local(when, book.zone).date()))
         if diamonds is None:
             per = usd_per_diamond(share)
             if per == 0:

@@ -70,15 +70,16 @@ def test_recording_a_payout_changes_no_past_cash(services: Services) -> None:
     services.economics.set_scheme("classic", "Standard", date(2026, 6, 1))
     _gift(services, "2026-06-10T12:00", 1_000_000)  # US$5,000 at 50 %
     before = services.reports.summary().cash
-    services.payouts.record(
+    services.economics.set_level(US, "Per-LIVE full")  # 40 % from today (2026-11-20)
+    services.payouts.record(  # recorded in November for a June withdrawal
         "3000", requested_at=_at("2026-06-20T12:00"), status="paid", paid_at=_at("2026-06-25T12:00")
     )
-    services.economics.set_level(US, "Per-LIVE full")  # 40 % from today
     assert services.reports.summary().cash == before == Decimal("5000.00")
     balance = services.payouts.balance()
     assert balance.earned_usd == Decimal("5000.00")
     assert balance.withdrawn_usd == Decimal("3000.00")
     assert balance.usd == Decimal("2000.00")  # not 1,000,000 − 600,000 diamonds re-priced at today's 40 %
+    assert balance.withdrawn_diamonds == 600_000  # informational: US$3,000 at June's 50 %, not today's 40 %
 
 
 def test_a_streams_share_can_be_overridden_with_a_note(services: Services) -> None:
