@@ -23,8 +23,9 @@ def data(tmp_path: Path) -> Path:
     db = open_database(folder / "companion.sqlite3", folder / "backups")
     try:
         services = build_services(db, CATALOG)
-        services.economics.set_level("us-scaled-2025-02", "Per-LIVE full")
         today = datetime.now().astimezone().date()
+        # on that level for the whole period (a level chosen "today" would leave the earlier days at Classic 50 %)
+        services.economics.set_scheme("us-scaled-2025-02", "Per-LIVE full", today - timedelta(days=30))
         for back in range(1, 21):
             at = datetime.combine(today - timedelta(days=back), time(12)).astimezone()
             services.gifts.log("Rose", 200, "fan", at=at)

@@ -115,7 +115,7 @@ def build_services(
         catalog=catalog,
         streams=StreamService(db, profile.id, clock),
         gifts=GiftService(db, profile.id, clock),
-        reports=ReportService(db, profile.id),
+        reports=ReportService(db, profile.id, clock),
         history=HistoryService(db, profile.id),
         methods=MethodService(db, profile.id, credentials, clock),
         dashboard=DashboardService(db, profile.id, clock),

@@ -14,10 +14,11 @@ from companion.domain.currency import DisplayRate, display_rate
 from companion.domain.economics import diamonds_per_live_hour, share_percent_text
 from companion.domain.models import Profile
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
+from companion.services.shares import load_book, priced_between
 from companion.store.db import Database
 from companion.store.economics_repo import RateRepo
 from companion.store.insights import InsightsRepo
-from companion.store.repositories import GiftRepo, ProfileRepo
+from companion.store.repositories import ProfileRepo
 
 CHART_DAYS = 90
 AVERAGE_DAYS = 7
@@ -156,21 +157,25 @@ class DashboardService:
             tz = zone(profile.time_zone)
             today = to_local(now, tz).date()
             rate = cash_rate(s, profile, today)
-            gifts, insights = GiftRepo(s), InsightsRepo(s)
+            insights = InsightsRepo(s)
             streams = insights.streams_between(self.profile_id, None, None)
             periods = []
             titles = {"today": "Today", "week": "This week", "month": "This month"}
+            # each gift at the share it earned (share history, per-LIVE shares), converted once
+            book = load_book(s, self.profile_id, now)
             for key, first in period_starts(today).items():
                 start = local_midnight_utc(first, tz)
-                diamonds = gifts.totals(self.profile_id, start, None).diamonds
+                priced = priced_between(s, book, first, None)
                 seconds = live_seconds(streams, start, None, now)
-                periods.append(PeriodFigures(key, titles[key], diamonds, rate.cash(diamonds), seconds))
-            all_diamonds = gifts.totals(self.profile_id).diamonds
+                shown = rate.display.from_usd(priced.usd)
+                periods.append(PeriodFigures(key, titles[key], priced.totals.diamonds, shown, seconds))
+            every = priced_between(s, book, None, None)
             periods.append(
                 PeriodFigures(
-                    "all", "All time", all_diamonds, rate.cash(all_diamonds), live_seconds(streams, None, None, now)
+                    "all", "All time", every.totals.diamonds, rate.display.from_usd(every.usd),
+                    live_seconds(streams, None, None, now),
                 )
-            )
+            )  # fmt: skip
             heat_first = today - timedelta(days=HEATMAP_DAYS - 1)
             chart_first = today - timedelta(days=CHART_DAYS - 1)
             average_first = chart_first - timedelta(days=AVERAGE_DAYS - 1)

@@ -22,9 +22,11 @@ from companion.domain.timeutil import local_range_utc, to_local, zone
 from companion.integrations.export_csv import write_header, write_rows
 from companion.integrations.qif import QifEntry, write_qif
 from companion.services.dashboard import CashRate, cash_rate, live_seconds
+from companion.services.shares import cash_rows_mixed, load_book, priced_between, share_of_gift
 from companion.store.db import Database
 from companion.store.insights import InsightsRepo, PayoutLine
 from companion.store.repositories import GiftRepo, ProfileRepo
+from companion.store.shares_repo import ShareHistoryRepo
 
 Progress = Callable[[int, int], None]  # (done, total)
 Cancelled = Callable[[], bool]
@@ -145,29 +147,31 @@ class ExportService:
         return done
 
     def qif_entries(self, month: str | None = None) -> list[QifEntry]:
-        """Income per local day (cash at the profile's share; the days add up to the period's total, rounded once)
-        and paid payouts."""
+        """Income per local day (each gift at the share it earned; the days add up to the period's total, rounded
+        once) and paid payouts."""
         profile, start, end = self._profile_range(month)
         tz = zone(profile.time_zone)
-        per_day: dict[date, int] = {}
+        per_day: dict[date, tuple[int, int]] = {}  # day: (diamonds, diamonds × share bps)
         with self.db.session() as s:
             repo = InsightsRepo(s)
-            for moment, diamonds in repo.quarter_hours(self.profile_id, start, end):
+            book = load_book(s, self.profile_id, self.clock())
+            for moment, stream_id, diamonds in ShareHistoryRepo(s).quarter_hours_by_stream(self.profile_id, start, end):
                 day = to_local(moment, tz).date()
-                per_day[day] = per_day.get(day, 0) + diamonds
+                had, weight = per_day.get(day, (0, 0))
+                per_day[day] = (had + diamonds, weight + diamonds * share_of_gift(book, day, stream_id))
             payouts = [p for p in repo.payouts(self.profile_id, None, None) if p.status == "paid"]
         days = sorted(per_day.items())
         # the days share out the period's once-rounded total, so the file adds up to what the app shows
-        cash = DisplayRate().cash_rows([d for _, d in days], profile.share_bps)
+        _, cash = cash_rows_mixed(DisplayRate(), [w for _, (_, w) in days])
         entries = [
             QifEntry(
                 day,
                 amount,
                 "TikTok LIVE gifts",
-                f"{d:,} diamonds at {share_percent_text(profile.share_bps)} %",
+                f"{d:,} diamonds at {_average_share(d, w)} %",
                 "Income:TikTok LIVE",
             )
-            for (day, d), amount in zip(days, cash, strict=True)
+            for (day, (d, w)), amount in zip(days, cash, strict=True)
         ]
         for payout in payouts:
             paid = payout.paid_at or payout.requested_at
@@ -199,11 +203,15 @@ class ExportService:
             assert start is not None and end is not None
             rate = cash_rate(s, profile, min(last, to_local(now, tz).date()))
             gifts, insights = GiftRepo(s), InsightsRepo(s)
-            totals = gifts.totals(self.profile_id, start, end)
+            book = load_book(s, self.profile_id, now, first, last)
+            priced = priced_between(s, book, first, last)
+            totals = priced.totals
             stream_rows = insights.streams_between(self.profile_id, start, end)
             streams = []
+            ids = []
             for row in stream_rows:
                 assert row.id is not None
+                ids.append(row.id)
                 in_month = gifts.totals(self.profile_id, start, end, row.id)
                 streams.append(
                     StatementStream(
@@ -226,8 +234,11 @@ class ExportService:
             totals.coins - in_streams.coins,
             totals.diamonds - in_streams.diamonds,
         )
-        # the stream rows (and the row of gifts outside streams) share out the month's once-rounded cash
-        *stream_cash, outside_cash = rate.cash_rows([st.totals.diamonds for st in streams] + [outside.diamonds])
+        # the stream rows (and the row of gifts outside streams) share out the month's once-rounded cash; each row
+        # weighs its diamonds × the share it earned (the LIVE's share; outside LIVEs, the share history's)
+        weights = [st.totals.diamonds * book.stream_shares[sid].share_bps for st, sid in zip(streams, ids, strict=True)]
+        month_cash, rows_cash = cash_rows_mixed(rate.display, [*weights, int(priced.usd * 1_000_000) - sum(weights)])
+        *stream_cash, outside_cash = rows_cash
         streams = [replace(st, cash=c) for st, c in zip(streams, stream_cash, strict=True)]
         if level_lines:
             levels = [
@@ -243,7 +254,7 @@ class ExportService:
             generated_at=to_local(now, tz),
             rate=rate,
             totals=totals,
-            cash=rate.cash(totals.diamonds),
+            cash=month_cash,
             live_seconds=sum(st.live_seconds for st in streams),
             scheme=scheme,
             levels=levels,
@@ -270,3 +281,9 @@ def _month_payouts(payouts: list[PayoutLine], start: datetime, end: datetime, tz
         for p in payouts
         if start <= p.requested_at < end or _paid_within(p, start, end)
     ]
+
+
+def _average_share(diamonds: int, weight: int) -> str:
+    """The share a day's gifts earned on average, as text (exact when one share applied)."""
+    return share_percent_text(weight // diamonds) if diamonds and weight % diamonds == 0 else (
+        f"{Decimal(weight) / diamonds / 100:.2f}" if diamonds else "0")  # fmt: skip

@@ -14,7 +14,7 @@ from companion.domain.currency import DisplayRate, check_currency, convert_to_us
 from companion.domain.economics import cash_for_diamonds, usd_per_diamond
 from companion.domain.errors import ValidationError
 from companion.domain.goals import Goal, GoalNeeds, check_goal, goal_needs
-from companion.domain.money import C_NUMBERS, NumberSymbols, from_minor, parse_amount, to_minor
+from companion.domain.money import C_NUMBERS, NumberSymbols, from_minor, parse_amount, quantize, to_minor
 from companion.domain.projection import project
 from companion.domain.text import clean_text
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
@@ -29,6 +29,7 @@ from companion.domain.withdrawals import (
 )
 from companion.services.economics import EconomicsService
 from companion.services.projections import CashBand, ProjectionService, cash_band
+from companion.services.shares import load_book, priced_between
 from companion.store.db import Database
 from companion.store.economics_repo import GoalRepo, PayoutRepo, RateRepo
 from companion.store.methods_repo import MethodRepo
@@ -40,14 +41,17 @@ MAX_DIAMONDS = 10**15
 
 @dataclass(frozen=True)
 class Balance:
-    """Diamonds earned, taken by payouts (requested or paid), and what is left, valued at the current share."""
+    """Not withdrawn, in money: cash earned (each gift at the share it earned) minus the US dollars of payouts
+    requested or paid. Diamonds are beside it for information only: a payout never re-prices history."""
 
     earned_diamonds: int
     withdrawn_diamonds: int
-    share_bps: int
-    usd: Decimal  # the unwithdrawn diamonds in US dollars, rounded once
+    share_bps: int  # today's share (what-if and projections), not what the balance was priced at
+    usd: Decimal  # cash not withdrawn in US dollars, rounded once (0 when payouts exceed what the app tracked)
     shown: Decimal  # the same in the display currency
     currency: str
+    earned_usd: Decimal = Decimal(0)  # all gifts, each at its own share, rounded once
+    withdrawn_usd: Decimal = Decimal(0)  # payouts not failed (their gross amount)
 
     @property
     def diamonds(self) -> int:
@@ -162,7 +166,9 @@ class PayoutService:
         else:
             paid_at = None
         cleaned = clean_text(notes, "notes", MAX_NOTES)
-        share = self.economics.share_bps()
+        with self.db.session() as s:  # informational diamonds at the share in force that day, not today's
+            book = load_book(s, self.profile_id, self.clock(), when.date(), when.date())
+            share = book.loose_share(book.period_on(to_local(when, book.zone).date()))
         if diamonds is None:
             per = usd_per_diamond(share)
             if per == 0:
@@ -209,16 +215,20 @@ class PayoutService:
     # ---- balance and reconciliation ---------------------------------------------------------------------
 
     def balance(self) -> Balance:
-        """Diamonds received minus diamonds of payouts not failed, valued at the current share."""
+        """Cash earned (each gift at the share in force for it) minus payouts not failed, in US dollars; the
+        diamonds received and taken by payouts beside it."""
         with self.db.session() as s:
             repo = PayoutRepo(s)
-            earned, withdrawn = repo.earned_diamonds(self.profile_id), repo.withdrawn_diamonds(self.profile_id)
+            withdrawn, withdrawn_cents = repo.withdrawn_diamonds(self.profile_id), repo.withdrawn_cents(self.profile_id)
+            priced = priced_between(s, load_book(s, self.profile_id, self.clock()), None, None)
         share = self.economics.share_bps()
         display = self.economics.display()
-        left = max(earned - withdrawn, 0)
+        earned_usd, withdrawn_usd = quantize(priced.usd, "USD"), from_minor(withdrawn_cents, "USD")
+        left = max(priced.usd - withdrawn_usd, Decimal(0))
         return Balance(
-            earned, withdrawn, share, cash_for_diamonds(left, share), display.cash(left, share), display.currency
-        )
+            priced.totals.diamonds, withdrawn, share, quantize(left, "USD"), display.from_usd(left), display.currency,
+            earned_usd, withdrawn_usd,
+        )  # fmt: skip
 
     def reconcile(self, diamonds_shown: int, at: datetime | None = None) -> Reconciliation:
         """Store the diamond balance TikTok shows now and compare it with the app's balance at that moment."""

@@ -252,6 +252,13 @@ class PayoutRepo:
             query = query.where(PayoutRow.requested_at < until)
         return int(self.s.exec(query).one())
 
+    def withdrawn_cents(self, profile_id: int) -> int:
+        """US cents taken off the balance by payouts not failed (their gross amount)."""
+        query = select(func.coalesce(func.sum(PayoutRow.gross_cents), 0)).where(
+            PayoutRow.profile_id == profile_id, PayoutRow.status != "failed"
+        )
+        return int(self.s.exec(query).one())
+
     def method_kind(self, profile_id: int, method_id: int) -> str:
         row = self.s.get(PaymentMethodRow, method_id)
         if row is None or row.profile_id != profile_id:

@@ -2,7 +2,9 @@
 
 Digits 1–9 log a favourite (Ctrl+digit works even while typing in a field), Enter logs the gift typed in the
 search, Ctrl+Z undoes the gift logged last, Esc leaves a field so digits pick favourites again. Totals change
-the moment a gift is saved (added locally), then the stream's true totals and top gifters are re-read."""
+the moment a gift is saved (added locally), then the stream's true totals and top gifters are re-read. Under
+per-LIVE rules a line says what share this LIVE is on track for and what would lift it; new followers and peak
+viewers are typed here during the LIVE."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QPushButton,
     QVBoxLayout,
@@ -30,9 +33,9 @@ from companion.domain.timeutil import format_duration
 from companion.services import Services
 from companion.services.context import ProfileContext
 from companion.services.history import StreamGifterRow
-from companion.services.tracking import MAX_FAVOURITES
+from companion.services.tracking import MAX_FAVOURITES, OnTrack
 from companion.ui.format import cash, whole
-from companion.ui.tasks import TaskRunner
+from companion.ui.tasks import STREAMS, TaskRunner
 from companion.ui.widgets.gift_logger import GiftLogger
 from companion.ui.widgets.gift_picker import GiftPicker
 from companion.ui.widgets.stat_card import StatCard
@@ -46,6 +49,18 @@ class _Figures:
     totals: GiftTotals
     share_bps: int
     top: list[StreamGifterRow]
+    track: OnTrack | None = None
+
+
+def on_track_text(track: OnTrack | None) -> str:
+    """'On track for 40 % (26 min → 38 %; …) · to lift it: 2 more new followers → +2 %'."""
+    if track is None:
+        return ""
+    head = f"On track for {share_percent_text(track.share.share_bps)} %"
+    if not track.rule_based:
+        return f"{head} ({track.share.explanation})"
+    lift = f" · to lift it: {', '.join(track.lifts)}" if track.lifts else " · every mission done"
+    return f"{head} ({track.share.explanation}){lift}"
 
 
 class LivePanel(QWidget):
@@ -94,6 +109,22 @@ class LivePanel(QWidget):
         for card in (self.diamonds_card, self.cash_card, self.coins_card):
             cards.addWidget(card)
 
+        self.track_label = QLabel("")
+        self.track_label.setObjectName("muted")
+        self.track_label.setWordWrap(True)
+        self.followers_edit = QLineEdit()
+        self.followers_edit.setPlaceholderText("new followers")
+        self.peak_edit = QLineEdit()
+        self.peak_edit.setPlaceholderText("peak viewers")
+        audience = QHBoxLayout()
+        audience.addWidget(QLabel("New followers"))
+        audience.addWidget(self.followers_edit)
+        audience.addWidget(QLabel("Peak viewers"))
+        audience.addWidget(self.peak_edit)
+        self.audience_error = QLabel("")
+        self.audience_error.setStyleSheet("color: #c62828;")
+        self.audience_error.hide()
+
         palette_title = QLabel("Favourites: press 1–9 (Ctrl+1–9 while typing); right-click to remove")
         palette_title.setObjectName("muted")
         self.palette = QGridLayout()
@@ -126,6 +157,9 @@ class LivePanel(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(cards)
+        layout.addWidget(self.track_label)
+        layout.addLayout(audience)
+        layout.addWidget(self.audience_error)
         layout.addWidget(palette_title)
         layout.addLayout(self.palette)
         layout.addWidget(self.picker)
@@ -145,6 +179,9 @@ class LivePanel(QWidget):
         self.undo_button.clicked.connect(logger.undo)
         self.add_favourite_button.clicked.connect(self.add_typed_favourite)
         self.on_top_box.toggled.connect(self._set_on_top)
+        self.followers_edit.returnPressed.connect(self.save_audience)
+        self.peak_edit.returnPressed.connect(self.save_audience)
+        self._ticks = 0
         logger.logged.connect(self._logged)
         logger.undone.connect(self._undone)
         logger.undo_available.connect(self.undo_button.setEnabled)
@@ -159,6 +196,8 @@ class LivePanel(QWidget):
         """Show the panel for the live `stream`; the picker lists come from the Streams page (already loaded)."""
         self.stream = stream
         self.title_label.setText(stream.title)
+        self.followers_edit.setText("" if stream.new_followers is None else str(stream.new_followers))
+        self.peak_edit.setText("" if stream.peak_viewers is None else str(stream.peak_viewers))
         self._catalog = {gift_key(g.name): g for g in catalog}
         self.picker.set_catalog(catalog)
         self.picker.set_senders(senders)
@@ -192,7 +231,8 @@ class LivePanel(QWidget):
 
         def load() -> _Figures:
             summary = services.reports.summary(stream_id=stream_id)
-            return _Figures(stream_id, summary.totals, summary.share_bps, services.history.top_gifters(stream_id))
+            top = services.history.top_gifters(stream_id)
+            return _Figures(stream_id, summary.totals, summary.share_bps, top, services.streams.on_track(stream_id))
 
         self.tasks.run(load, lambda figures: self._show_figures(figures, generation))
 
@@ -200,7 +240,9 @@ class LivePanel(QWidget):
         if self.stream is None or figures.stream_id != self.stream.id or generation != self._generation:
             return  # a gift logged since then is in the newer figures
         self.totals = figures.totals
-        self.share_bps = figures.share_bps
+        # the share this LIVE is on track for (with no gifts yet, the summary can only say today's level)
+        self.share_bps = figures.track.share.share_bps if figures.track is not None else figures.share_bps
+        self.track_label.setText(on_track_text(figures.track))
         self._show_totals()
         lines = [f"{n}. {row.sender} · {whole(row.diamonds)} diamonds" for n, row in enumerate(figures.top, 1)]
         self.top_label.setText("\n".join(lines) or "Nobody yet: log gifts with their sender to see who leads.")
@@ -213,6 +255,29 @@ class LivePanel(QWidget):
             cash(self.context, totals.diamonds, self.share_bps), f"cash at {share_percent_text(self.share_bps)} %"
         )
         self.totals_shown.emit()
+
+    @Slot()
+    def save_audience(self) -> None:
+        """Store new followers and peak viewers typed during the LIVE; the on-track line follows."""
+        if self.stream is None:
+            return
+        values: list[int | None] = []
+        for edit, name in ((self.followers_edit, "new followers"), (self.peak_edit, "peak viewers")):
+            text = edit.text().strip()
+            if text and not text.isdigit():
+                self.audience_error.setText(f"{name}: '{text}' is not a whole number")
+                self.audience_error.show()
+                return
+            values.append(int(text) if text else None)
+        self.audience_error.hide()
+        followers, peak = values
+        stream_id = self.stream.id
+        self.tasks.write(
+            lambda: self.services.streams.set_audience(followers, peak, stream_id),
+            lambda _stream: self.refresh(),
+            touches=(STREAMS,),
+            source=self,
+        )
 
     # ---- favourites ----------------------------------------------------------------------------------------
 
@@ -301,6 +366,9 @@ class LivePanel(QWidget):
     def _tick(self) -> None:
         if self.stream is not None:
             self.timer_label.setText(format_duration(self.stream.duration(self.context.now())))
+            self._ticks += 1
+            if self._ticks % 60 == 0:  # minutes lift the share: re-read "on track" once a minute
+                self.refresh()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.clock_timer.stop()

@@ -40,8 +40,10 @@ def test_choosing_a_level_sets_the_share_every_total_uses(services: Services) ->
     services.economics.set_level(US, "Per-LIVE 25+ min")
     assert services.economics.share_bps() == 3800
     assert [lv.share_bps for lv in services.economics.levels()] == [2000, 3800, 4000, 4600, 4800, 5000, 5300]
-    services.gifts.log("Rose", 1001, "a", at=_at("2026-11-10T20:00:00+00:00"))
+    services.gifts.log("Rose", 1001, "a", at=_at("2026-11-20T18:00:00+00:00"))  # today: the level applies from today
     assert services.reports.summary().as_json()["cash"] == "3.80"  # 1,001 × 0.0038 = 3.8038 → 3.80
+    services.gifts.log("Rose", 1000, "a", at=_at("2026-11-10T20:00:00+00:00"))  # before it: Classic 50 % stays
+    assert services.reports.summary(date(2026, 11, 10), date(2026, 11, 10)).as_json()["cash"] == "5.00"
 
 
 @pytest.mark.parametrize(

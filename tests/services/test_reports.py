@@ -7,6 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from companion.domain.errors import ValidationError
+from companion.domain.schemes import Level
+from companion.domain.share_history import SharePeriod
 from companion.services import Services
 from companion.store.tables import ProfileRow
 from tests.conftest import FakeClock
@@ -20,6 +22,9 @@ def _set_profile(services: Services, **values: object) -> None:
             setattr(row, name, value)
         s.add(row)
         s.commit()
+    if "share_bps" in values:  # the whole history at that share (cash follows the history, not the profile row)
+        share = int(values["share_bps"])  # type: ignore[call-overload]
+        services.economics.set_share_history([SharePeriod(date(2000, 1, 1), "custom", None, share)])
 
 
 def _at(text: str) -> datetime:
@@ -62,7 +67,7 @@ def test_summary_with_share_override(services: Services, share_bps: int, share_t
 
 
 def test_summary_uses_the_profiles_share_by_default(services: Services) -> None:
-    _set_profile(services, share_bps=5250)
+    services.economics.set_custom_levels([Level("Agency", 5250)], choose="Agency")  # from today on
     services.gifts.log("Rose", 19, "a")
     assert services.reports.summary().as_json()["share_percent"] == "52.5"
     assert services.reports.summary().as_json()["cash"] == "0.10"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
 from pytestqt.qtbot import QtBot
 
@@ -124,7 +124,33 @@ def test_settings_dialog_changes_the_level_everywhere(qtbot: QtBot, window: Main
     assert gui_services.economics.share_bps() == 5300
     assert page.level_card.value_label.text() == "53\u00a0%"
     assert page.what_if_model.rowCount() == 7
-    assert page.balance_card.value_label.text() == "US$53.00"
+    # from today on: the ten days of gifts before it stay at Classic 50 % (issue 14: a level never re-prices history)
+    assert page.balance_card.value_label.text() == "US$50.00"
+    assert [p.share_bps for p in gui_services.economics.share_history()] == [5000, 5300]
+
+
+def test_choosing_the_us_scheme_means_per_live_rules_from_the_date_chosen(
+    qtbot: QtBot, window: MainWindow, gui_services: Services
+) -> None:
+    _seed(gui_services, days=10, diamonds=1_000)
+    page = _page(qtbot, window)
+    page.settings_button.click()
+    wait_idle(qtbot, window)
+    dialog = page._dialog
+    dialog.scheme_combo.setCurrentIndex(dialog.scheme_combo.findData("us-scaled-2025-02"))
+    assert dialog.level_combo.currentData() == ""  # per-LIVE rules, not the scheme's 20 % "level"
+    assert dialog.level_combo.currentText().startswith("Per-LIVE rules")
+    assert dialog.rules_box.isVisibleTo(dialog) and dialog.week_zone_edit.text() == "UTC"
+    today = gui_services.economics.today()
+    dialog.from_edit.setDate(QDate(today.year, today.month, today.day).addDays(-4))
+    dialog.add_period_button.click()
+    assert dialog.history_table.rowCount() == 2
+    assert dialog.history_table.item(1, 2).text() == "Per-LIVE rules"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    wait_idle(qtbot, window)
+    history = gui_services.economics.share_history()
+    assert [(p.scheme_key, p.share_bps) for p in history] == [("classic", 5000), ("us-scaled-2025-02", None)]
+    assert history[1].effective_from == today - timedelta(days=4)
 
 
 def test_add_a_goal(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:

@@ -1,5 +1,6 @@
-"""Economics settings: reward scheme and level (and the user's own levels), withdrawal rules and method fees,
-exchange rates for the display currency. The dialog only collects values; the page saves them through the
+"""Economics settings: reward scheme and level from a date (the share history: earlier days keep their share;
+per-LIVE rules for schemes that have them), the user's own levels, withdrawal rules and method fees, exchange
+rates for the display currency. The dialog only collects values; the page saves them through the
 services off the GUI thread, all or nothing, and shows a refusal here."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,8 +35,10 @@ from companion.domain.economics import parse_share_percent
 from companion.domain.errors import ValidationError
 from companion.domain.money import from_minor, to_minor
 from companion.domain.schemes import CUSTOM_SCHEME_KEY, Level
+from companion.domain.share_history import SharePeriod
 from companion.domain.withdrawals import METHOD_KINDS, MethodFee, WithdrawalRules
 from companion.services.economics import EconomicsState
+from companion.services.shares import RewardSettings
 from companion.ui.format import keep_percent, percent
 from companion.ui.money_input import amount_text, locale_numbers, parse_typed, percent_text
 from companion.ui.widgets.currency_box import CurrencyBox
@@ -117,12 +120,21 @@ class EconomicsDialog(QDialog):
         row.addWidget(self.remove_level_button)
         row.addStretch(1)
         custom_layout.addLayout(row)
+        today = self.state.today
+        self.from_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.from_edit.setCalendarPopup(True)
+        self.from_edit.setDisplayFormat("yyyy-MM-dd")
+        self.from_edit.setToolTip("The first day this scheme and level apply; days before it keep their share")
+        self.rules_box = self._rules_box()
         form = QFormLayout()
         form.addRow("Scheme", self.scheme_combo)
         form.addRow("Your level", self.level_combo)
+        form.addRow("From", self.from_edit)
         layout = QVBoxLayout(tab)
         layout.addLayout(form)
         layout.addWidget(self.scheme_note)
+        layout.addWidget(self.rules_box)
+        layout.addWidget(self._history_box(), 2)
         layout.addWidget(self.custom_box, 3)
         layout.addStretch(1)  # takes the room when the custom levels are hidden
         self.scheme_combo.currentIndexChanged.connect(self._scheme_changed)
@@ -133,6 +145,98 @@ class EconomicsDialog(QDialog):
         if self.state.level is not None:
             self.level_combo.setCurrentIndex(max(self.level_combo.findData(self.state.level.name), 0))
         return tab
+
+    def _rules_box(self) -> QWidget:
+        """Per-LIVE settings: the zone weeks are counted in and the weekly bonuses the creator ticks."""
+        reward = self.state.reward_settings
+        self.week_zone_edit = QLineEdit(reward.week_zone)
+        self.week_zone_edit.setToolTip("TikTok credits weekly missions per week starting Monday; UTC is assumed")
+        self.team_edit = QLineEdit(percent_text(reward.team_bps) if reward.team_bps else "")
+        self.team_edit.setPlaceholderText("0")
+        self.league_edit = QLineEdit(percent_text(reward.league_bps) if reward.league_bps else "")
+        self.league_edit.setPlaceholderText("0")
+        box = QWidget()
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Weeks (Monday) in zone", self.week_zone_edit)
+        form.addRow("Weekly team-size bonus %", self.team_edit)
+        form.addRow("Weekly league bonus %", self.league_edit)
+        return box
+
+    def _history_box(self) -> QWidget:
+        """The share history: one row per "from DATE: scheme / level"; Add puts the choice above in, Remove drops
+        the selected row. Saved with the other settings."""
+        self.history_table = QTableWidget(0, 3)
+        self.history_table.setHorizontalHeaderLabels(["From", "Scheme", "Level / share"])
+        self.history_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.history_table.verticalHeader().setVisible(False)
+        self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history: list[SharePeriod] = list(self.state.history)
+        self._show_history()
+        self.add_period_button = QPushButton("Add “from” entry")
+        self.add_period_button.setToolTip("Put the scheme, level and date above into the history")
+        self.remove_period_button = QPushButton("Remove entry")
+        self.add_period_button.clicked.connect(self.add_period)
+        self.remove_period_button.clicked.connect(self.remove_period)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Share history (each gift is paid at the share in force on its day):"))
+        layout.addWidget(self.history_table)
+        row = QHBoxLayout()
+        row.addWidget(self.add_period_button)
+        row.addWidget(self.remove_period_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    def _scheme_name(self, key: str) -> str:
+        return next((s.name for s in self.state.schemes if s.key == key), key)
+
+    def _show_history(self) -> None:
+        self.history_table.setRowCount(0)
+        for period in self.history:
+            row = self.history_table.rowCount()
+            self.history_table.insertRow(row)
+            if period.share_bps is None:
+                level = "Per-LIVE rules"
+            else:
+                level = f"{period.level_name} — {percent(period.share_bps)}" if period.level_name else percent(
+                    period.share_bps)  # fmt: skip
+            cells = (period.effective_from.isoformat(), self._scheme_name(period.scheme_key), level)
+            for column, text in enumerate(cells):
+                self.history_table.setItem(row, column, QTableWidgetItem(text))
+
+    def _chosen_period(self) -> SharePeriod:
+        value = self.from_edit.date()
+        day = date(value.year(), value.month(), value.day())
+        level = self.level_combo.currentData()
+        if level is None:
+            raise ValidationError("choose a level (a custom scheme needs at least one)", field="level")
+        return SharePeriod(day, self.scheme_combo.currentData(), level or None, None)
+
+    @Slot()
+    def add_period(self) -> None:
+        try:
+            period = self._chosen_period()
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        self.history = sorted(
+            [p for p in self.history if p.effective_from != period.effective_from] + [period],
+            key=lambda p: p.effective_from,
+        )
+        self._show_history()
+
+    @Slot()
+    def remove_period(self) -> None:
+        rows = {i.row() for i in self.history_table.selectedIndexes()}
+        if len(self.history) - len(rows) < 1:
+            self.show_error("the share history needs at least one entry")
+            return
+        self.history = [p for i, p in enumerate(self.history) if i not in rows]
+        self._show_history()
 
     def _add_custom_row(self, name: str, share: str) -> None:
         row = self.custom_table.rowCount()
@@ -177,6 +281,9 @@ class EconomicsDialog(QDialog):
         else:
             scheme = next(s for s in self.state.schemes if s.key == key)
             levels, note = list(scheme.levels), scheme.note
+        if key in self.state.rule_schemes:
+            # first, so choosing this scheme means "each LIVE earns its own share", never its lowest level
+            self.level_combo.addItem("Per-LIVE rules — each LIVE earns its own share", "")
         for level in levels:
             self.level_combo.addItem(f"{level.name} — {percent(level.share_bps)}", level.name)
         index = self.level_combo.findData(keep)
@@ -184,6 +291,8 @@ class EconomicsDialog(QDialog):
         self.level_combo.blockSignals(False)
         self.scheme_note.setText(keep_percent(note))
         self.custom_box.setVisible(key == CUSTOM_SCHEME_KEY)
+        if hasattr(self, "rules_box"):
+            self.rules_box.setVisible(key in self.state.rule_schemes)
 
     # ---- withdrawals ------------------------------------------------------------------------------------
 
@@ -302,11 +411,15 @@ class EconomicsDialog(QDialog):
         """`save_settings` keywords; a value that cannot even be read raises ValidationError naming it."""
         key = self.scheme_combo.currentData()
         custom = self.custom_levels() if key == CUSTOM_SCHEME_KEY else None
-        level = self.level_combo.currentData()
-        if level is None:
-            raise ValidationError("choose a level (a custom scheme needs at least one)", field="level")
-        return {"scheme_key": key, "level_name": level, "rules": self.rules(), "fees": self.fees(),
-                "custom_levels": custom}  # fmt: skip
+        chosen = self._chosen_period()
+        reward = RewardSettings(
+            self.week_zone_edit.text().strip() or "UTC",
+            _bps(self.team_edit.text(), "team bonus"),
+            _bps(self.league_edit.text(), "league bonus"),
+        )
+        return {"scheme_key": key, "level_name": chosen.level_name, "rules": self.rules(), "fees": self.fees(),
+                "custom_levels": custom, "effective_from": chosen.effective_from, "history": list(self.history),
+                "reward_settings": reward}  # fmt: skip
 
     def _save(self) -> None:
         try:

@@ -1,4 +1,5 @@
-"""Edit a stream (title, times, peak viewers, new followers, notes) and ask how to delete one.
+"""Edit a stream (title, times, peak viewers, new followers, notes, its share override and breach deduction) and
+ask how to delete one.
 
 The dialog only collects; the page saves through the service off the GUI thread and hands a refusal back with
 `show_error`, which names the field and keeps the dialog open with what was typed."""
@@ -22,11 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.domain.economics import parse_share_percent, share_percent_text
 from companion.domain.errors import ValidationError
+from companion.domain.live_rewards import LiveShare
 from companion.domain.models import Stream
+from companion.domain.share_history import StreamShareSetting
 from companion.services.context import ProfileContext
 from companion.services.tracking import MAX_AUDIENCE, StreamEdit
 from companion.ui.format import whole
+from companion.ui.money_input import locale_numbers
 
 _FORMAT = "yyyy-MM-dd HH:mm"
 
@@ -51,8 +56,16 @@ class EditStreamDialog(QDialog):
 
     submitted = Signal(object)
 
-    def __init__(self, stream: Stream, context: ProfileContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        stream: Stream,
+        context: ProfileContext,
+        parent: QWidget | None = None,
+        setting: StreamShareSetting | None = None,
+        share: LiveShare | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.setting = setting or StreamShareSetting()
         self.stream = stream
         self.context = context
         self.setWindowTitle("Edit stream")
@@ -73,6 +86,17 @@ class EditStreamDialog(QDialog):
         self.notes_edit = QPlainTextEdit(stream.notes)
         self.notes_edit.setPlaceholderText("What happened, collabs, what to try next time…")
         self.notes_edit.setFixedHeight(90)
+        self.share_label = QLabel(share.explanation if share is not None else "")
+        self.share_label.setObjectName("muted")
+        self.share_label.setWordWrap(True)
+        override = self.setting.share_bps
+        self.share_edit = QLineEdit(share_percent_text(override) if override is not None else "")
+        self.share_edit.setPlaceholderText("as the rules say")
+        self.share_edit.setToolTip("The share TikTok's screen shows for this LIVE, when it differs from the app's")
+        self.share_note_edit = QLineEdit(self.setting.note)
+        self.share_note_edit.setPlaceholderText("why, e.g. what TikTok's LIVE rewards screen said")
+        self.breach_edit = QLineEdit(share_percent_text(self.setting.breach_bps) if self.setting.breach_bps else "")
+        self.breach_edit.setPlaceholderText("0")
         self.error_label = QLabel("")
         self.error_label.setObjectName("error")
         self.error_label.setStyleSheet("color: #c62828;")
@@ -92,9 +116,14 @@ class EditStreamDialog(QDialog):
         form.addRow("Peak viewers", self.peak_edit)
         form.addRow("New followers", self.followers_edit)
         form.addRow("Notes", self.notes_edit)
+        form.addRow("Share earned", self.share_label)
+        form.addRow("Override share %", self.share_edit)
+        form.addRow("Why", self.share_note_edit)
+        form.addRow("Breach deduction %", self.breach_edit)
         self.fields: dict[str, QWidget] = {
             "title": self.title_edit, "started_at": self.start_edit, "ended_at": self.end_edit,
             "peak_viewers": self.peak_edit, "new_followers": self.followers_edit, "notes": self.notes_edit,
+            "share_override": self.share_edit, "breach": self.breach_edit,
         }  # fmt: skip
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
@@ -124,13 +153,32 @@ class EditStreamDialog(QDialog):
             peak_viewers=int(peak) if peak else None,
             new_followers=int(followers) if followers else None,
             notes=self.notes_edit.toPlainText(),
+            share=self.share_setting(),
         )
+
+    def share_setting(self) -> StreamShareSetting:
+        """The override (empty: the rules decide) and breach deduction as typed, in the person's number format."""
+        values: list[int | None] = []
+        for edit, field in ((self.share_edit, "share_override"), (self.breach_edit, "breach")):
+            text = edit.text().strip()
+            try:
+                values.append(parse_share_percent(text, locale_numbers()) if text else None)
+            except ValidationError as exc:
+                name = "share override" if field == "share_override" else "breach deduction"
+                raise ValidationError(f"{name}: {exc}", field=field) from None
+        share, breach = values
+        return StreamShareSetting(share, breach or 0, self.share_note_edit.text().strip())
 
     @Slot()
     def submit(self) -> None:
         self.error_label.setVisible(False)
+        try:
+            change = self.edit()
+        except ValidationError as exc:
+            self.show_error(exc)
+            return
         self.buttons.setEnabled(False)
-        self.submitted.emit(self.edit())
+        self.submitted.emit(change)
 
     def show_error(self, exc: BaseException) -> None:
         """A refusal from the service: say it, put the cursor on the field, keep what was typed."""

@@ -1,4 +1,5 @@
-"""Table model of streams with what each earned: title, start, duration, gifts, diamonds, cash, diamonds/hour."""
+"""Table model of streams with what each earned: title, start, duration, gifts, diamonds, cash, diamonds/hour, and
+the share the LIVE earned (its reasons in the tooltip)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from companion.domain.economics import share_percent_text
 from companion.domain.timeutil import format_duration
 from companion.services.tracking import StreamOverview
 from companion.ui.format import cash, local_day, local_short, whole
 from companion.ui.models.base import RecordTableModel
 
-TITLE, STARTED, DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR = range(7)
+TITLE, STARTED, DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR, SHARE = range(8)
 
 
 class StreamTableModel(RecordTableModel[StreamOverview]):
-    HEADERS = ("Stream", "Started", "Duration", "Gifts", "Diamonds", "Cash", "Diamonds / hour")
-    NUMERIC = frozenset({DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR})
+    HEADERS = ("Stream", "Started", "Duration", "Gifts", "Diamonds", "Cash", "Diamonds / hour", "Share")
+    NUMERIC = frozenset({DURATION, GIFTS, DIAMONDS, CASH, PER_HOUR, SHARE})
 
     def row_of(self, stream_id: int) -> int | None:
         return next((i for i, o in enumerate(self.records()) if o.stream.id == stream_id), None)
@@ -34,14 +36,18 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
             return whole(overview.totals.gifts)
         if column == DIAMONDS:
             return whole(overview.totals.diamonds)
-        if column == CASH:
-            return cash(self.context, overview.totals.diamonds)
+        if column == CASH:  # at the share this LIVE earned
+            return cash(self.context, overview.totals.diamonds, overview.share.share_bps)
+        if column == SHARE:
+            return f"{share_percent_text(overview.share.share_bps)} %" + (" ✎" if overview.share.overridden else "")
         return "–" if overview.per_hour is None else whole(overview.per_hour)
 
     def extra(self, overview: StreamOverview, column: int, role: int) -> Any:
         stream = overview.stream
         if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column in (TITLE, DURATION):
             return QColor("#fe2c55")
+        if role == Qt.ItemDataRole.ToolTipRole and column == SHARE:
+            return overview.share.explanation
         if role == Qt.ItemDataRole.ToolTipRole:
             length = "live now" if stream.is_live else f"lasted {format_duration(stream.duration(self.context.now()))}"
             per_hour = "" if overview.per_hour is None else f"\n{whole(overview.per_hour)} diamonds per live hour"

@@ -53,6 +53,17 @@ class _Detail:
     stream: Stream
     gifts: list[GiftEvent]
     summary: Summary
+    why: str = ""  # how the stream's share came about (per-LIVE rules, the share history, an override)
+
+
+def _read_detail(services: Services, stream_id: int) -> _Detail:
+    """What the detail pane shows of one stream (runs SQL: off the GUI thread)."""
+    return _Detail(
+        services.streams.get(stream_id),
+        services.gifts.for_stream(stream_id),
+        services.reports.summary(stream_id=stream_id),
+        services.streams.overview_of(stream_id).share.explanation,
+    )
 
 
 class StreamsPage(Page):
@@ -224,19 +235,12 @@ class StreamsPage(Page):
     def _load_detail(self, stream_id: int) -> None:
         services = self.services
 
-        def load() -> _Detail:
-            return _Detail(
-                services.streams.get(stream_id),
-                services.gifts.for_stream(stream_id),
-                services.reports.summary(stream_id=stream_id),
-            )
-
-        self.tasks.run(load, self._show_detail)
+        self.tasks.run(lambda: _read_detail(services, stream_id), self._show_detail)
 
     def _show_detail(self, detail: _Detail) -> None:
         if detail.stream.id != self.selected_id:
             return  # the user moved on while this was loading
-        self.detail.show_stream(detail.stream, detail.gifts, detail.summary)
+        self.detail.show_stream(detail.stream, detail.gifts, detail.summary, detail.why)
         last = self.logger.last
         self.detail.undo_button.setEnabled(last is not None and last.stream_id == detail.stream.id)
         self.right.setCurrentWidget(self.detail)
@@ -308,11 +312,7 @@ class StreamsPage(Page):
         def load() -> tuple[StreamOverview, _Detail | None]:
             detail = None
             if shown:
-                detail = _Detail(
-                    services.streams.get(stream_id),
-                    services.gifts.for_stream(stream_id),
-                    services.reports.summary(stream_id=stream_id),
-                )
+                detail = _read_detail(services, stream_id)
             return services.streams.overview_of(stream_id), detail
 
         self.tasks.run(load, self._show_stream_line)
@@ -359,7 +359,7 @@ class StreamsPage(Page):
         overview = self._selected_overview()
         if overview is None:
             return
-        dialog = EditStreamDialog(overview.stream, self.context, self)
+        dialog = EditStreamDialog(overview.stream, self.context, self, overview.setting, overview.share)
         stream_id = overview.stream.id
 
         def save(change: StreamEdit) -> None:

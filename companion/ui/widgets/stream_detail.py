@@ -56,6 +56,9 @@ class StreamDetail(QWidget):
         self.notes_label = QLabel("")
         self.notes_label.setObjectName("muted")
         self.notes_label.setWordWrap(True)
+        self.share_label = QLabel("")  # the share this LIVE earned and why
+        self.share_label.setObjectName("muted")
+        self.share_label.setWordWrap(True)
 
         self.gifts_model = GiftTableModel(self)
         self.gifts_model.set_context(context)
@@ -77,6 +80,7 @@ class StreamDetail(QWidget):
         heading.addWidget(self.delete_button)
         layout.addLayout(heading)
         layout.addWidget(self.notes_label)
+        layout.addWidget(self.share_label)
         layout.addLayout(cards)
         layout.addWidget(self.picker_box)
         layout.addWidget(self.gifts_stack, 1)
@@ -85,7 +89,7 @@ class StreamDetail(QWidget):
         self.context = context
         self.gifts_model.set_context(context)
 
-    def show_stream(self, stream: Stream, gifts: Sequence[GiftEvent], summary: Summary) -> None:
+    def show_stream(self, stream: Stream, gifts: Sequence[GiftEvent], summary: Summary, why: str = "") -> None:
         self.title_label.setText(stream.title)
         duration = format_duration(stream.duration(self.context.now()))
         state = "live now" if stream.is_live else f"lasted {duration}"
@@ -98,6 +102,8 @@ class StreamDetail(QWidget):
         about = " · ".join([*audience, *([stream.notes.replace(chr(10), " ")] if stream.notes else [])])
         self.notes_label.setText(about)
         self.notes_label.setVisible(bool(about))
+        self.share_label.setText(f"Share: {why}" if why else "")
+        self.share_label.setVisible(bool(why))
         self.delete_button.setVisible(not stream.is_live)
         totals = summary.totals
         self.diamonds_card.set_value(whole(totals.diamonds))
