@@ -42,6 +42,8 @@ TABLES = {
     "payout",
     "balance_check",
     "goal",
+    # 0007_tiktok_lives
+    "tiktok_live",
 }
 
 
@@ -63,7 +65,7 @@ def fresh(tmp_path: Path) -> Iterator[Database]:
 
 
 def test_head_revision_is_the_newest_migration() -> None:
-    assert head_revision() == "0003_sender_index"
+    assert head_revision() == "0007_tiktok_lives"
 
 
 def test_open_database_on_an_empty_file_upgrades_to_head(tmp_path: Path) -> None:

@@ -1,0 +1,256 @@
+"""Importing TikTok's data download: each LIVE matched to a stream (or made a past stream without gifts), its
+TikTok total stored beside it; and the per-LIVE check that reads those totals back.
+
+The unit of `TotalEarning` is not documented by TikTok. It is taken as diamonds unless the creator says
+US dollars: then it is the creator's earnings and becomes diamonds at the profile's share (a diamond is worth
+US$0.01 × share), rounded half-even to a whole diamond. Coins are not offered: this app counts one diamond per
+coin, so a total in coins is the same number as in diamonds. One transaction: all or nothing; a LIVE already
+imported (same start) adds nothing, and gets the new total if the file (or the chosen unit) gives another."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from companion.domain.errors import ValidationError
+from companion.integrations.tiktok_export import (
+    TikTokExport,
+    TikTokExportRefused,
+    TikTokLive,
+    iter_lives,
+    read_export,
+)
+from companion.store.db import Database
+from companion.store.repositories import ProfileRepo, StreamRepo
+from companion.store.tables import TikTokLiveRow
+from companion.store.tiktok_repo import StoredLive, StreamStart, TikTokRepo
+from companion.store.types import to_millis
+
+#: A LIVE belongs to the stream that started nearest to it within this much: the app's "Go live" is pressed a
+#: little before or after TikTok's LIVE starts, and two LIVEs of one evening are more than this apart.
+MATCH_TOLERANCE = timedelta(minutes=10)
+#: TotalEarning's units: what the preview and `--earning-unit` offer.
+EARNING_UNITS = {
+    "diamonds": "diamonds (TikTok's usual unit for LIVE gifts)",
+    "usd": "US dollars you earned (converted to diamonds at your share)",
+}
+DEFAULT_UNIT = "diamonds"
+NEW_STREAM_TITLE = "LIVE (from TikTok data)"
+
+MATCHED, NEW_STREAM, ALREADY, UPDATED = "matched", "new past stream", "already imported", "total updated"
+
+
+@dataclass(frozen=True)
+class PlannedLive:
+    """What importing one LIVE will do (the preview's row)."""
+
+    live: TikTokLive
+    diamonds: int | None  # TikTok's total in diamonds (None: the file gives none)
+    action: str  # MATCHED, NEW_STREAM, ALREADY or UPDATED
+    stream_id: int | None = None
+    stream_title: str = ""
+    stored: StoredLive | None = None
+
+
+@dataclass(frozen=True)
+class TikTokPlan:
+    export: TikTokExport
+    unit: str
+    share_bps: int
+    lives: tuple[PlannedLive, ...]
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.lives if p.action == action)
+
+    def unit_note(self) -> str:
+        if self.unit == "usd":
+            return (f"TotalEarning is taken as US dollars you earned, converted to diamonds at your share "
+                    f"({Decimal(self.share_bps) / 100:g} %)")  # fmt: skip
+        return "TotalEarning is taken as diamonds"
+
+
+@dataclass(frozen=True)
+class TikTokImportResult:
+    matched: int
+    created: int
+    updated: int
+    already: int
+    unit: str
+    unknown_keys: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = [f"{self.matched} LIVE{'s' if self.matched != 1 else ''} matched to streams",
+                 f"{self.created} new past stream{'s' if self.created != 1 else ''}"]  # fmt: skip
+        if self.updated:
+            parts.append(f"{self.updated} total{'s' if self.updated != 1 else ''} updated")
+        if self.already:
+            parts.append(f"{self.already} already imported (unchanged)")
+        text = ", ".join(parts) + f"; TotalEarning taken as {self.unit}"
+        if self.unknown_keys:
+            text += f"; keys not read: {', '.join(self.unknown_keys)}"
+        return "; ".join([text, *self.notes])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "matched": self.matched, "created": self.created, "updated": self.updated, "already": self.already,
+            "earning_unit": self.unit, "unknown_keys": list(self.unknown_keys), "notes": list(self.notes),
+        }  # fmt: skip
+
+
+def check_unit(unit: str) -> str:
+    if unit not in EARNING_UNITS:
+        raise ValidationError(f"the earning unit must be one of {', '.join(EARNING_UNITS)} (got '{unit}')", "unit")
+    return unit
+
+
+def suggested_unit(export: TikTokExport) -> str:
+    """US dollars when a total has cents (diamonds are whole), diamonds otherwise."""
+    fractional = any(live.earning is not None and live.earning != live.earning.to_integral_value()
+                     for live in export.lives)  # fmt: skip
+    return "usd" if fractional else DEFAULT_UNIT
+
+
+def tiktok_diamonds(live: TikTokLive, unit: str, share_bps: int) -> int | None:
+    """TikTok's total of one LIVE in diamonds; refused (naming the entry) when the unit cannot be right."""
+    earning = live.earning
+    if earning is None:
+        return None
+    if unit == "diamonds":
+        if earning != earning.to_integral_value():
+            raise ValueError(
+                f"GoLiveList entry {live.entry}, TotalEarning {earning} has a fraction: diamonds are whole; "
+                "if it is US dollars, choose that unit"
+            )
+        return int(earning)
+    if share_bps <= 0:
+        raise ValueError("US dollars cannot be turned into diamonds at a share of 0 %: set your level first")
+    return int((earning * 1_000_000 / share_bps).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+class TikTokService:
+    def __init__(self, db: Database, profile_id: int, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.profile_id = profile_id
+        self.clock = clock
+
+    @staticmethod
+    def read(path: Path) -> TikTokExport:
+        """Read a download (no database): the preview's first step."""
+        return read_export(path)
+
+    def preview(self, export: TikTokExport, unit: str = DEFAULT_UNIT) -> TikTokPlan:
+        """What importing would do with `unit`, nothing written."""
+        with self.db.session() as s:
+            return self._plan(s, export, check_unit(unit))
+
+    def import_export(self, export: TikTokExport, unit: str = DEFAULT_UNIT) -> TikTokImportResult:
+        """Store every LIVE in one transaction (matched, new past streams, updated totals), or nothing."""
+        now = self.clock()
+        with self.db.session(write=True) as s:
+            plan = self._plan(s, export, check_unit(unit))
+            repo, streams = TikTokRepo(s), StreamRepo(s)
+            for planned in plan.lives:
+                self._apply(planned, plan, repo, streams, now)
+            s.commit()
+        return TikTokImportResult(
+            plan.count(MATCHED), plan.count(NEW_STREAM), plan.count(UPDATED), plan.count(ALREADY),
+            plan.unit, export.unknown_keys, export.notes,
+        )  # fmt: skip
+
+    def import_file(self, path: Path, unit: str = DEFAULT_UNIT) -> TikTokImportResult:
+        return self.import_export(read_export(path), unit)
+
+    def tiktok_totals(self, stream_ids: Sequence[int]) -> dict[int, int]:
+        """TikTok's diamonds per stream, for the streams that have an imported LIVE with a total."""
+        with self.db.session() as s:
+            return TikTokRepo(s).totals_by_stream(stream_ids)
+
+    # ---- planning ----------------------------------------------------------------------------------------
+
+    def _plan(self, s: Session, export: TikTokExport, unit: str) -> TikTokPlan:
+        share = ProfileRepo(s).get(self.profile_id).share_bps
+        lives = list(iter_lives(export))
+        problems: list[str] = []
+        totals: list[int | None] = []
+        for live in lives:
+            try:
+                totals.append(tiktok_diamonds(live, unit, share))
+            except ValueError as exc:
+                problems.append(str(exc))
+                totals.append(None)
+        if problems:
+            raise TikTokExportRefused(problems, export.member)
+        repo = TikTokRepo(s)
+        stored = repo.stored(self.profile_id, [live.started_at for live in lives])
+        candidates = (
+            repo.streams_starting(
+                self.profile_id, lives[0].started_at - MATCH_TOLERANCE, lives[-1].started_at + MATCH_TOLERANCE
+            )
+            if lives
+            else []
+        )
+        planned: list[PlannedLive] = []
+        seen: set[int] = set()
+        for live, diamonds in zip(lives, totals, strict=True):
+            key = to_millis(live.started_at)
+            if key in seen:
+                continue  # listed twice in the file: the first counts
+            seen.add(key)
+            before = stored.get(key)
+            if before is not None:
+                same = before.diamonds == diamonds and before.earning == _text(live.earning) and before.earning_unit == unit
+                planned.append(PlannedLive(live, diamonds, ALREADY if same else UPDATED, before.stream_id, "", before))
+                continue
+            stream = _nearest(candidates, live.started_at)
+            if stream is None:
+                planned.append(PlannedLive(live, diamonds, NEW_STREAM, None, live.title or NEW_STREAM_TITLE))
+            else:
+                planned.append(PlannedLive(live, diamonds, MATCHED, stream.id, stream.title))
+        return TikTokPlan(export, unit, share, tuple(planned))
+
+    def _apply(self, planned: PlannedLive, plan: TikTokPlan, repo: TikTokRepo, streams: StreamRepo, now: datetime) -> None:
+        live = planned.live
+        values = {
+            "earning": _text(live.earning), "earning_unit": plan.unit, "diamonds": planned.diamonds,
+            "share_bps": plan.share_bps if plan.unit == "usd" else None,
+        }  # fmt: skip
+        if planned.action == ALREADY:
+            return
+        if planned.action == UPDATED and planned.stored is not None:
+            repo.update(planned.stored.id, **values)
+            return
+        stream_id = planned.stream_id
+        if planned.action == NEW_STREAM:
+            stream_id = streams.create(self.profile_id, planned.stream_title[:200], live.started_at, _end(live)).id
+        repo.add(
+            TikTokLiveRow(
+                profile_id=self.profile_id, stream_id=stream_id, started_at=live.started_at, ended_at=live.ended_at,
+                duration_seconds=live.duration_seconds, title=live.title, gifters=live.gifters, views=live.views,
+                imported_at=now, **values,
+            )
+        )  # fmt: skip
+
+
+def _text(earning: Decimal | None) -> str | None:
+    return None if earning is None else str(earning)
+
+
+def _end(live: TikTokLive) -> datetime:
+    """A past stream needs an end: TikTok's, else start + duration, else the start itself."""
+    if live.ended_at is not None:
+        return live.ended_at
+    if live.duration_seconds is not None:
+        return live.started_at + timedelta(seconds=live.duration_seconds)
+    return live.started_at
+
+
+def _nearest(streams: Sequence[StreamStart], when: datetime) -> StreamStart | None:
+    close = [st for st in streams if abs(st.started_at - when) <= MATCH_TOLERANCE]
+    return min(close, key=lambda st: (abs(st.started_at - when), st.id)) if close else None
