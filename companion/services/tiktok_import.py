@@ -205,7 +205,7 @@ class TikTokService:
             seen.add(key)
             before = stored.get(key)
             if before is not None:
-                same = before.diamonds == diamonds and before.earning == _text(live.earning) and before.earning_unit == unit
+                same = (before.diamonds, before.earning, before.earning_unit) == (diamonds, _text(live.earning), unit)
                 planned.append(PlannedLive(live, diamonds, ALREADY if same else UPDATED, before.stream_id, "", before))
                 continue
             stream = _nearest(candidates, live.started_at)
@@ -215,16 +215,16 @@ class TikTokService:
                 planned.append(PlannedLive(live, diamonds, MATCHED, stream.id, stream.title))
         return TikTokPlan(export, unit, share, tuple(planned))
 
-    def _apply(self, planned: PlannedLive, plan: TikTokPlan, repo: TikTokRepo, streams: StreamRepo, now: datetime) -> None:
+    def _apply(
+        self, planned: PlannedLive, plan: TikTokPlan, repo: TikTokRepo, streams: StreamRepo, now: datetime
+    ) -> None:
         live = planned.live
-        values = {
-            "earning": _text(live.earning), "earning_unit": plan.unit, "diamonds": planned.diamonds,
-            "share_bps": plan.share_bps if plan.unit == "usd" else None,
-        }  # fmt: skip
+        earning = _text(live.earning)
+        share = plan.share_bps if plan.unit == "usd" else None
         if planned.action == ALREADY:
             return
         if planned.action == UPDATED and planned.stored is not None:
-            repo.update(planned.stored.id, **values)
+            repo.update_total(planned.stored.id, earning, plan.unit, share, planned.diamonds)
             return
         stream_id = planned.stream_id
         if planned.action == NEW_STREAM:
@@ -232,8 +232,8 @@ class TikTokService:
         repo.add(
             TikTokLiveRow(
                 profile_id=self.profile_id, stream_id=stream_id, started_at=live.started_at, ended_at=live.ended_at,
-                duration_seconds=live.duration_seconds, title=live.title, gifters=live.gifters, views=live.views,
-                imported_at=now, **values,
+                duration_seconds=live.duration_seconds, title=live.title, earning=earning, earning_unit=plan.unit,
+                share_bps=share, diamonds=planned.diamonds, gifters=live.gifters, views=live.views, imported_at=now,
             )
         )  # fmt: skip
 

@@ -65,11 +65,12 @@ class TikTokRepo:
     def add(self, row: TikTokLiveRow) -> None:
         self.s.add(row)
 
-    def update(self, live_id: int, **values: object) -> None:
+    def update_total(
+        self, live_id: int, earning: str | None, unit: str, share_bps: int | None, diamonds: int | None
+    ) -> None:
         row = self.s.get(TikTokLiveRow, live_id)
         if row is not None:
-            for name, value in values.items():
-                setattr(row, name, value)
+            row.earning, row.earning_unit, row.share_bps, row.diamonds = earning, unit, share_bps, diamonds
             self.s.add(row)
 
     def totals_by_stream(self, stream_ids: Sequence[int]) -> dict[int, int]:

@@ -35,7 +35,9 @@ def test_the_zip_and_the_older_spelling_read_the_same(tmp_path: Path) -> None:
     assert len(from_zip.lives) == 3
 
 
-@pytest.mark.parametrize("section", [None, [], {}, {"Go Live History": None}, {"Go Live History": {"GoLiveList": None}}])
+@pytest.mark.parametrize(
+    "section", [None, [], {}, {"Go Live History": None}, {"Go Live History": {"GoLiveList": None}}]
+)
 def test_an_empty_or_null_live_section_gives_no_lives(section: object) -> None:
     document = export()
     document["TikTok Live"] = section

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 
-def live(start: str, earning: Any, *, end: str | None = None, title: str = "", style: str = "published") -> dict[str, Any]:
+def live(
+    start: str, earning: Any, *, end: str | None = None, title: str = "", style: str = "published"
+) -> dict[str, Any]:
     """One GoLiveList entry; `style` spells the keys as published, in lower snake case, or in odd case."""
     fields = {
         "LiveStartTime": start, "LiveEndTime": end, "LiveDuration": None, "RoomTitle": title,
