@@ -5,6 +5,6 @@ Add a new group by writing a module here and listing it in `MODULES` (order = or
 
 from __future__ import annotations
 
-from companion.commands import backup, export, gifts, methods, project, summary
+from companion.commands import backup, export, gifts, importing, methods, project, summary
 
-MODULES = [gifts, summary, project, methods, export, backup]
+MODULES = [gifts, summary, project, methods, export, backup, importing]

@@ -28,6 +28,12 @@ MAX_DIGITS = 15
 #: Entries in GoLiveList: years of daily LIVEs are a few thousand.
 MAX_LIVES = 100_000
 
+#: What TotalEarning may count (TikTok does not say): the preview and `--earning-unit` offer these.
+EARNING_UNITS = {
+    "diamonds": "diamonds (TikTok's usual unit for LIVE gifts)",
+    "usd": "US dollars you earned (converted to diamonds at your share)",
+}
+DEFAULT_UNIT = "diamonds"
 EXPECTED = (
     "expected TikTok's “Download your data” in JSON format: the .zip, or the user_data_tiktok.json "
     "(older: user_data.json) inside it, with a “TikTok Live” → “Go Live History” → “GoLiveList” section"

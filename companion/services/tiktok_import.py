@@ -20,6 +20,8 @@ from sqlmodel import Session
 
 from companion.domain.errors import ValidationError
 from companion.integrations.tiktok_export import (
+    DEFAULT_UNIT,
+    EARNING_UNITS,
     TikTokExport,
     TikTokExportRefused,
     TikTokLive,
@@ -35,12 +37,6 @@ from companion.store.types import to_millis
 #: A LIVE belongs to the stream that started nearest to it within this much: the app's "Go live" is pressed a
 #: little before or after TikTok's LIVE starts, and two LIVEs of one evening are more than this apart.
 MATCH_TOLERANCE = timedelta(minutes=10)
-#: TotalEarning's units: what the preview and `--earning-unit` offer.
-EARNING_UNITS = {
-    "diamonds": "diamonds (TikTok's usual unit for LIVE gifts)",
-    "usd": "US dollars you earned (converted to diamonds at your share)",
-}
-DEFAULT_UNIT = "diamonds"
 NEW_STREAM_TITLE = "LIVE (from TikTok data)"
 
 MATCHED, NEW_STREAM, ALREADY, UPDATED = "matched", "new past stream", "already imported", "total updated"
