@@ -250,3 +250,16 @@ def _end(live: TikTokLive) -> datetime:
 def _nearest(streams: Sequence[StreamStart], when: datetime) -> StreamStart | None:
     close = [st for st in streams if abs(st.started_at - when) <= MATCH_TOLERANCE]
     return min(close, key=lambda st: (abs(st.started_at - when), st.id)) if close else None
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """One LIVE's check: TikTok's diamonds against the diamonds logged in the app. `missing` > 0: gifts TikTok
+    counted that the app has not (not logged); < 0: the app has more (logged twice, or not credited yet)."""
+
+    tiktok: int
+    logged: int
+
+    @property
+    def missing(self) -> int:
+        return self.tiktok - self.logged

@@ -86,5 +86,7 @@ class TikTokRepo:
                 )
                 .group_by(col(TikTokLiveRow.stream_id))
             )
-            totals.update((int(stream), int(total)) for stream, total in self.s.exec(query) if stream is not None)
+            for stream, total in self.s.exec(query):
+                if stream is not None and total is not None:
+                    totals[int(stream)] = int(total)
         return totals

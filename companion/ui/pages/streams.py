@@ -4,7 +4,7 @@ stream earned, edit or delete past streams."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -46,6 +46,7 @@ class _Overview:
     # is added locally after each gift instead of re-querying every gift's sender on the hot path.
     catalog: list[CatalogGift] | None
     senders: list[str] | None
+    tiktok: dict[int, int] = field(default_factory=dict)  # TikTok's diamonds per stream (the per-LIVE check)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,9 @@ class StreamsPage(Page):
         def load() -> _Overview:
             catalog = services.catalog.all() if with_lists else None
             senders = services.gifts.senders() if with_lists else None
-            return _Overview(services.streams.overview(), services.streams.live(), catalog, senders)
+            streams = services.streams.overview()
+            tiktok = services.tiktok.tiktok_totals([o.stream.id for o in streams])
+            return _Overview(streams, services.streams.live(), catalog, senders, tiktok)
 
         self.tasks.run(load, lambda overview: self._show_overview(overview, select))
 
@@ -193,6 +196,7 @@ class StreamsPage(Page):
 
     def _show_overview(self, overview: _Overview, select: int | None) -> None:
         self.live = overview.live
+        self.streams_model.set_tiktok(overview.tiktok)
         self.streams_model.set_rows(overview.streams)
         if overview.catalog is not None and overview.senders is not None:
             self._catalog, self._senders = overview.catalog, overview.senders
