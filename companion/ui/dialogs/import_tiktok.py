@@ -90,7 +90,7 @@ class ImportTikTokDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.error_label = QLabel("")
-        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet("color: #c8102e;")
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
 

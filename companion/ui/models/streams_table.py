@@ -54,7 +54,9 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
             check = self.check(overview)
             if check is None:
                 return ""
-            return f"{whole(check.tiktok)} ✓" if not check.missing else f"{whole(check.tiktok)} ({check.missing:+,})"
+            if not check.missing:
+                return f"{whole(check.tiktok)} ✓"
+            return f"{whole(check.tiktok)} · {whole(abs(check.missing))} {'missing' if check.missing > 0 else 'extra'}"
         return "–" if overview.per_hour is None else whole(overview.per_hour)
 
     def extra(self, overview: StreamOverview, column: int, role: int) -> Any:
@@ -63,7 +65,7 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
             if role == Qt.ItemDataRole.ForegroundRole and check.missing:
                 return QColor("#fe2c55" if check.missing > 0 else "#d08700")
             if role == Qt.ItemDataRole.ToolTipRole:
-                return _explain(check)
+                return explain_check(check)
         if role == Qt.ItemDataRole.ForegroundRole and stream.is_live and column in (TITLE, DURATION):
             return QColor("#fe2c55")
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -73,7 +75,8 @@ class StreamTableModel(RecordTableModel[StreamOverview]):
         return None
 
 
-def _explain(check: LiveCheck) -> str:
+def explain_check(check: LiveCheck) -> str:
+    """The per-LIVE check in words (the TikTok column's tooltip, the stream's detail)."""
     said = f"TikTok counted {whole(check.tiktok)} diamonds in this LIVE; you logged {whole(check.logged)}"
     if check.missing > 0:
         return f"{said}: {whole(check.missing)} diamonds of gifts are not logged."

@@ -27,7 +27,7 @@ from companion.services.reports import Summary
 from companion.services.tracking import StreamEdit, StreamOverview
 from companion.ui.dialogs.edit_stream import EditStreamDialog, ask_delete
 from companion.ui.live_panel import LivePanel
-from companion.ui.models.streams_table import TITLE, StreamTableModel
+from companion.ui.models.streams_table import TITLE, StreamTableModel, explain_check
 from companion.ui.pages.base import Page
 from companion.ui.tasks import CATALOG, GIFTS, STREAMS, Changes, TaskRunner
 from companion.ui.widgets.cards import empty_state
@@ -241,6 +241,9 @@ class StreamsPage(Page):
         if detail.stream.id != self.selected_id:
             return  # the user moved on while this was loading
         self.detail.show_stream(detail.stream, detail.gifts, detail.summary)
+        row = self.streams_model.row_of(detail.stream.id)
+        check = self.streams_model.check(self.streams_model.record_at(row)) if row is not None else None
+        self.detail.show_check("" if check is None else explain_check(check), check is not None and check.missing > 0)
         last = self.logger.last
         self.detail.undo_button.setEnabled(last is not None and last.stream_id == detail.stream.id)
         self.right.setCurrentWidget(self.detail)
