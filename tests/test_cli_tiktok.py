@@ -76,3 +76,10 @@ def test_a_missing_file_or_unit_is_refused(capsys: pytest.CaptureFixture[str], t
     with pytest.raises(SystemExit) as exited:
         cli(capsys, tmp_path / "data", "import", "tiktok", "x.json", "--earning-unit", "coins")
     assert exited.value.code == 2
+
+
+def test_the_command_offers_the_services_units() -> None:
+    from companion.commands.importing import UNITS
+    from companion.services.tiktok_import import DEFAULT_UNIT, EARNING_UNITS
+
+    assert list(UNITS) == list(EARNING_UNITS) and UNITS[0] == DEFAULT_UNIT

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from companion.commands.common import EXIT_OK, EXIT_REFUSED
-from companion.integrations.tiktok_export import (  # no sqlmodel here: building the parser stays quick
-    DEFAULT_UNIT,
-    EARNING_UNITS,
-    TikTokExportRefused,
-)
+
+#: The service's EARNING_UNITS (a test keeps them equal): importing it here would load sqlmodel for every `--help`.
+UNITS = ("diamonds", "usd")
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -28,8 +26,8 @@ def register(commands: Any) -> None:
     tiktok.add_argument("file", type=Path, metavar="FILE", help="the .zip, or user_data_tiktok.json inside it")
     tiktok.add_argument(
         "--earning-unit",
-        choices=list(EARNING_UNITS),
-        default=DEFAULT_UNIT,
+        choices=UNITS,
+        default=UNITS[0],
         help="what TotalEarning counts: diamonds (default) or usd (your earnings, turned into diamonds at your share)",
     )
     tiktok.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -37,6 +35,8 @@ def register(commands: Any) -> None:
 
 
 def _tiktok(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO) -> int:
+    from companion.services.tiktok_import import TikTokExportRefused
+
     try:
         result = services.tiktok.import_file(args.file.expanduser(), args.earning_unit)
     except TikTokExportRefused as refused:

@@ -34,6 +34,8 @@ from companion.store.tables import TikTokLiveRow
 from companion.store.tiktok_repo import StoredLive, StreamStart, TikTokRepo
 from companion.store.types import to_millis
 
+__all__ = ["EARNING_UNITS", "TikTokExport", "TikTokExportRefused", "TikTokService"]
+
 #: A LIVE belongs to the stream that started nearest to it within this much: the app's "Go live" is pressed a
 #: little before or after TikTok's LIVE starts, and two LIVEs of one evening are more than this apart.
 MATCH_TOLERANCE = timedelta(minutes=10)

@@ -8,8 +8,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtGui import QAction
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from companion.services import Services
@@ -53,7 +53,8 @@ def test_preview_changes_the_unit_before_writing_then_imports(
     assert dialog.unit_combo.currentData() == "diamonds"
     assert "TotalEarning is taken as diamonds" in dialog.unit_label.text()
     assert dialog.table.item(0, 3).text() == "250"
-    assert "1 LIVE in user_data_tiktok.json: 0 matched to your streams, 1 new past stream" in dialog.summary_label.text()
+    summary = dialog.summary_label.text()
+    assert "1 LIVE in user_data_tiktok.json: 0 matched to your streams, 1 new past stream" in summary
     dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData("usd"))  # US$250 at 50 %: 50,000 diamonds
     wait_idle(qtbot, window)
     assert "US dollars you earned, converted to diamonds at your share (50 %)" in dialog.unit_label.text()

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import CompanionError
-from companion.integrations.tiktok_export import EARNING_UNITS, TikTokExport
 from companion.services import Services
 from companion.services.tiktok_import import (
     ALREADY,
+    EARNING_UNITS,
     MATCHED,
     NEW_STREAM,
     UPDATED,
+    TikTokExport,
     TikTokImportResult,
     TikTokPlan,
     suggested_unit,
