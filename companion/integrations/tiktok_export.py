@@ -27,6 +27,8 @@ MAX_DEPTH = 64
 MAX_DIGITS = 15
 #: Entries in GoLiveList: years of daily LIVEs are a few thousand.
 MAX_LIVES = 100_000
+#: Problems and unknown keys named one by one; past these a count stands for the rest (a hostile file has millions).
+MAX_NAMED = 100
 
 #: What TotalEarning may count (TikTok does not say): the preview and `--earning-unit` offer these.
 EARNING_UNITS = {
@@ -243,7 +245,8 @@ def _read_entries(entries: list[Any], member: str, notes: list[str]) -> TikTokEx
             if normal in _LIVE_FIELDS:
                 values[normal] = value
             else:
-                unknown.setdefault(str(key)[:60], None)
+                if len(unknown) <= MAX_NAMED:
+                    unknown.setdefault(str(key)[:60], None)
         try:
             live = _live(number, values)
         except ValueError as exc:
@@ -254,10 +257,16 @@ def _read_entries(entries: list[Any], member: str, notes: list[str]) -> TikTokEx
         else:
             lives.append(live)
     if problems:
-        raise TikTokExportRefused(problems, member)
+        named = problems[:MAX_NAMED]
+        if len(problems) > MAX_NAMED:
+            named.append(f"{len(problems) - MAX_NAMED:,} more problems in GoLiveList")
+        raise TikTokExportRefused(named, member)
     if no_start:
         notes.append(f"{no_start} LIVE{'s' if no_start != 1 else ''} without a start time left out (cannot be placed)")
-    return TikTokExport(tuple(lives), member, tuple(sorted(unknown, key=str.casefold)), tuple(notes))
+    keys = sorted(unknown, key=str.casefold)[:MAX_NAMED]
+    if len(unknown) > MAX_NAMED:
+        keys.append("…")
+    return TikTokExport(tuple(lives), member, tuple(keys), tuple(notes))
 
 
 def _live(number: int, values: dict[str, Any]) -> TikTokLive | None:

@@ -138,3 +138,22 @@ def test_a_txt_download_or_a_zip_without_the_json_is_refused(tmp_path: Path) -> 
 
 def test_keys_compare_without_case_spaces_or_underscores() -> None:
     assert norm_key("Go Live History") == norm_key("go_live_history") == norm_key("GOLIVEHISTORY")
+
+
+def test_durations_read_as_seconds_or_clock_text_and_odd_ones_are_left_out() -> None:
+    entries = [
+        {**live(f"2026-01-0{day} 10:00:00", 1), "LiveDuration": duration}
+        for day, duration in ((1, 3723), (2, "1:02:03"), (3, "62:03"), (4, "about an hour"))
+    ]
+    read = parse_export(json.dumps(export(*entries)).encode())
+    assert [x.duration_seconds for x in sorted(read.lives, key=lambda x: x.started_at)] == [3723, 3723, 3723, None]
+
+
+def test_a_hostile_number_of_problems_or_keys_is_named_up_to_a_limit() -> None:
+    bad = export(*(live("2026-01-01 10:00:00", "x") for _ in range(500)))
+    with pytest.raises(TikTokExportRefused) as refused:
+        parse_export(json.dumps(bad).encode())
+    assert len(refused.value.problems) == 101 and refused.value.problems[-1] == "400 more problems in GoLiveList"
+    keys = export({**live("2026-01-01 10:00:00", 1), **{f"k{i}": 1 for i in range(1000)}})
+    read = parse_export(json.dumps(keys).encode())
+    assert len(read.unknown_keys) == 101 and read.unknown_keys[-1] == "…"
