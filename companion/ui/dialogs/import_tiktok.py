@@ -200,7 +200,7 @@ class ImportTikTokDialog(QDialog):
             return
         problems = getattr(exc, "problems", None)
         self.error_label.setText("\n".join(problems[:20]) if problems else str(exc))
-        self.summary_label.setText("Nothing was imported." if problems is None else str(exc))
+        self.summary_label.setText("Nothing was imported.")
         self.import_button.setEnabled(False)
         if self.plan is None:
             self.table.setRowCount(0)
