@@ -340,9 +340,10 @@ class PayoutsPage(Page):
         when = local_short(rec.check.checked_at, self.context)
         figures = f"TikTok {whole(rec.check.diamonds_shown)} · app {whole(rec.tracked_diamonds)}"
         if rec.stale and rec.tracked_now is not None:
+            # the causes described the state back then: only the figures, and what to do now
             self.check_label.setText(
                 f"Out of date — last check, {when}: {figures}. Gifts or payouts changed since (the app's balance is "
-                f"{whole(rec.tracked_now)} now): type TikTok's balance again to compare.\n{verdict}"
+                f"{whole(rec.tracked_now)} now): type TikTok's balance again to compare."
             )
         else:
             self.check_label.setText(f"Last check, {when}: {figures}.\n{verdict}")
