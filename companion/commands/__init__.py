@@ -5,6 +5,6 @@ Add a new group by writing a module here and listing it in `MODULES` (order = or
 
 from __future__ import annotations
 
-from companion.commands import backup, export, gifts, methods, project, scheme, streams, summary
+from companion.commands import backup, export, gifts, importing, methods, project, scheme, streams, summary
 
-MODULES = [gifts, streams, summary, scheme, project, methods, export, backup]
+MODULES = [gifts, streams, summary, scheme, project, methods, export, backup, importing]

@@ -40,7 +40,7 @@ def _add(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO)
     return EXIT_OK
 
 
-def stream_json(line: StreamOverview, zone: Any, now: Any) -> dict[str, object]:
+def stream_json(line: StreamOverview, zone: Any, now: Any, tiktok: dict[int, int]) -> dict[str, object]:
     stream = line.stream
     end = stream.ended_at
     return {
@@ -55,8 +55,8 @@ def stream_json(line: StreamOverview, zone: Any, now: Any) -> dict[str, object]:
         "share_reasons": list(line.share.reasons),
         "cash": money_text(line.cash, line.currency),
         "currency": line.currency,
-        # TikTok's own total for this LIVE, once its data download was imported (issue 14's other half)
-        "tiktok_diamonds": getattr(stream, "tiktok_diamonds", None),
+        # TikTok's own total for this LIVE, once its data download was imported (`companion import tiktok`)
+        "tiktok_diamonds": tiktok.get(stream.id),
     }
 
 
@@ -66,11 +66,13 @@ def _list(args: argparse.Namespace, services: Services, out: TextIO, err: TextIO
     context = services.context
     zone = resolved_zone(services.profiles.get(services.profile_id).time_zone)
     now = context.now()
-    lines = []
+    chosen = []
     for line in reversed(services.streams.overview()):  # oldest first
         day = line.stream.started_at.astimezone(zone).date()
         if (first is None or day >= first) and (last is None or day <= last):
-            lines.append(stream_json(line, zone, now))
+            chosen.append(line)
+    tiktok = services.tiktok.tiktok_totals([line.stream.id for line in chosen])
+    lines = [stream_json(line, zone, now, tiktok) for line in chosen]
     if args.json:
         print(json.dumps(lines), file=out)
         return EXIT_OK

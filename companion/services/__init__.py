@@ -24,6 +24,7 @@ from companion.services.profiles import ProfileService
 from companion.services.projections import ProjectionService
 from companion.services.reports import ReportService
 from companion.services.stability import StabilityService
+from companion.services.tiktok_import import TikTokService
 from companion.services.tracking import StreamService
 from companion.store.db import Database
 
@@ -54,6 +55,7 @@ class Services:
     economics: EconomicsService
     projections: ProjectionService
     payouts: PayoutService
+    tiktok: TikTokService  # TikTok's data download and the per-LIVE check
     #: The profile's zone, share, display rate, locale and clock as they were when the bundle was built. A page
     #: holds the context it was handed; after a write that changes it, `fresh_context()` reads a new one.
     context: ProfileContext
@@ -125,6 +127,7 @@ def build_services(
         economics=economics,
         projections=projections,
         payouts=PayoutService(db, profile.id, clock, economics, projections),
+        tiktok=TikTokService(db, profile.id, clock),
         context=load_context(profiles, economics, profile.id, clock, locale),
         reopen=lambda other: _reopen(db, clock, other, backup_dir, credentials, locale),
     )

@@ -65,16 +65,48 @@ class Reconciliation:
     check: BalanceCheck
     tracked_diamonds: int
     share_bps: int
+    #: The app's balance now. When it differs from `tracked_diamonds`, gifts or payouts came in since the check
+    #: and TikTok's figure describes an older state: the check is stale until TikTok's balance is typed again.
+    tracked_now: int | None = None
 
     @property
     def gap_diamonds(self) -> int:
         return self.check.diamonds_shown - self.tracked_diamonds
 
     @property
+    def stale(self) -> bool:
+        return self.tracked_now is not None and self.tracked_now != self.tracked_diamonds
+
+    def causes(self) -> str:
+        """What can explain the gap, both ways: each cause moves it in one direction, so one can hide another."""
+        return gap_causes(self.gap_diamonds)
+
+    @property
     def gap_usd(self) -> Decimal:
         gap = self.gap_diamonds
         cash = cash_for_diamonds(abs(gap), self.share_bps)
         return cash if gap >= 0 else -cash
+
+
+def gap_causes(gap_diamonds: int) -> str:
+    """The reconciliation's explanation: gifts not logged raise TikTok's balance above the app's; withdrawals
+    not recorded lower it below. Both are named whichever way the gap goes."""
+    if gap_diamonds == 0:
+        return "No gap: the app's balance matches TikTok's."
+    find_gifts = (
+        "the per-LIVE check on the Streams page (File → Import TikTok data download…) shows which LIVEs miss gifts"
+    )
+    if gap_diamonds < 0:
+        return (
+            "Withdrawals not recorded here lower TikTok's balance but not the app's: record each one with "
+            "“Record payout…”. Gifts not logged here pull the other way and can hide part of that gap — "
+            f"{find_gifts}. Gifts logged twice, or not credited by TikTok yet, also make TikTok show less."
+        )
+    return (
+        f"Gifts not logged here raise TikTok's balance but not the app's — {find_gifts}. Withdrawals not recorded "
+        "here pull the other way and can hide part of that gap; a payout recorded here that TikTok did not make "
+        "also makes TikTok show more."
+    )
 
 
 @dataclass(frozen=True)
@@ -241,8 +273,9 @@ class PayoutService:
         with self.db.session(write=True) as s:
             check = PayoutRepo(s).add_check(self.profile_id, when, diamonds_shown)
             tracked = self._tracked(s, when)
+            now = self._tracked(s, max(when, self.clock()))
             s.commit()
-        return Reconciliation(check, tracked, self.economics.share_bps())
+        return Reconciliation(check, tracked, self.economics.share_bps(), now)
 
     def _tracked(self, s: Session, when: datetime) -> int:
         """The app's balance at `when`, the moment itself included (a gift logged in that very millisecond
@@ -257,7 +290,8 @@ class PayoutService:
             if check is None:
                 return None
             tracked = self._tracked(s, check.checked_at)
-        return Reconciliation(check, tracked, self.economics.share_bps())
+            now = self._tracked(s, max(check.checked_at, self.clock()))
+        return Reconciliation(check, tracked, self.economics.share_bps(), now)
 
     # ---- planner ----------------------------------------------------------------------------------------
 

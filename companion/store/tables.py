@@ -255,6 +255,36 @@ class BalanceCheckRow(SQLModel, table=True):
     diamonds_shown: int
 
 
+class TikTokLiveRow(SQLModel, table=True):
+    """A LIVE as TikTok's data download lists it, beside the stream it was matched to (0007). `diamonds` is
+    TikTok's total in diamonds, derived from `earning` (as written) in `earning_unit` at import time."""
+
+    __tablename__ = "tiktok_live"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "started_at", name="uq_tiktok_live_start"),
+        Index("ix_tiktok_live_stream", "stream_id"),
+        CheckConstraint("diamonds IS NULL OR diamonds >= 0", name="ck_tiktok_live_diamonds"),
+        CheckConstraint("earning_unit IN ('diamonds', 'usd')", name="ck_tiktok_live_unit"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(sa_column=Column(Integer, ForeignKey("profile.id", ondelete="CASCADE"), nullable=False))
+    stream_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("stream.id", ondelete="SET NULL"), nullable=True)
+    )
+    started_at: datetime = Field(sa_type=UtcMillis, nullable=False)
+    ended_at: datetime | None = Field(default=None, sa_type=UtcMillis, nullable=True)
+    duration_seconds: int | None = Field(default=None)
+    title: str = Field(default="")
+    earning: str | None = Field(default=None)  # TotalEarning as decimal text, never REAL
+    earning_unit: str = Field(default="diamonds")
+    share_bps: int | None = Field(default=None)  # the share a US$ earning was converted at
+    diamonds: int | None = Field(default=None)
+    gifters: int | None = Field(default=None)
+    views: int | None = Field(default=None)
+    imported_at: datetime = Field(sa_type=UtcMillis, nullable=False)
+
+
 class GoalRow(SQLModel, table=True):
     __tablename__ = "goal"
     __table_args__ = (CheckConstraint("target_minor > 0", name="ck_goal_target"),)

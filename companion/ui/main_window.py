@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         for text, module, cls in (
             ("Edit gift &catalog…", "companion.ui.dialogs.catalog_editor", "CatalogEditor"),
             ("&Live capture…", "companion.ui.dialogs.live_capture", "LiveCaptureDialog"),
+            ("Import &TikTok data download…", "companion.ui.dialogs.import_tiktok", "ImportTikTokDialog"),
         ):
             action = QAction(text, self)
             action.triggered.connect(lambda _=False, m=module, c=cls: open_tool(m, c))

@@ -45,6 +45,8 @@ TABLES = {
     # 0006_share_timeline
     "share_period",
     "stream_share",
+    # 0007_tiktok_lives
+    "tiktok_live",
 }
 
 
@@ -66,7 +68,7 @@ def fresh(tmp_path: Path) -> Iterator[Database]:
 
 
 def test_head_revision_is_the_newest_migration() -> None:
-    assert head_revision() == "0006_share_timeline"
+    assert head_revision() == "0007_tiktok_lives"
 
 
 def test_open_database_on_an_empty_file_upgrades_to_head(tmp_path: Path) -> None:

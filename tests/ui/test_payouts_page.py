@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from companion.services import Services
 from companion.ui.main_window import MainWindow
+from tests.conftest import FakeClock
 from tests.ui.conftest import wait_idle
 
 
@@ -238,3 +239,22 @@ def test_level_table_and_card_wording(qtbot: QtBot, window: MainWindow, gui_serv
     yours = page.what_if_model.data(page.what_if_model.index(0, 0))
     assert yours.endswith(" (yours)") and "  " not in yours
     assert page.level_card.value_label.text().endswith("\u00a0%")  # never "50" on one line and "%" on the next
+
+
+def test_a_check_showing_less_names_both_causes_and_goes_stale_when_a_payout_is_recorded(
+    qtbot: QtBot, window: MainWindow, gui_services: Services, clock: FakeClock
+) -> None:
+    _seed(gui_services, days=3, diamonds=1_000)
+    page = _page(qtbot, window)
+    qtbot.keyClicks(page.check_edit, "1000")
+    qtbot.keyClick(page.check_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    text = page.check_label.text()
+    assert "2,000 diamonds less" in text
+    assert "Withdrawals not recorded here" in text and "Gifts not logged here" in text
+    assert "Out of date" not in text
+    clock.advance(minutes=5)
+    window.tasks.write(lambda: gui_services.payouts.record("10.00"), touches=("payouts",))  # 2,000 diamonds
+    wait_idle(qtbot, window)
+    assert page.check_label.text().startswith("Out of date — last check")
+    assert "the app's balance is 1,000 now" in page.check_label.text()

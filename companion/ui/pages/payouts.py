@@ -332,18 +332,23 @@ class PayoutsPage(Page):
             self.check_label.setText("")
             return
         gap = rec.gap_diamonds
-        if gap == 0:
-            verdict = "No gap: the app's balance matches TikTok's."
-        else:
+        verdict = rec.causes()
+        if gap:
             more = "more" if gap > 0 else "less"
-            verdict = (
-                f"Gap: TikTok shows {whole(abs(gap))} diamonds {more} ({money(abs(rec.gap_usd), 'USD')}) than the "
-                "app tracked. Gifts not logged, or diamonds TikTok has not credited yet, explain a gap."
+            verdict = (f"Gap: TikTok shows {whole(abs(gap))} diamonds {more} ({money(abs(rec.gap_usd), 'USD')}) than "
+                       f"the app tracked. {verdict}")  # fmt: skip
+        when = local_short(rec.check.checked_at, self.context)
+        figures = f"TikTok {whole(rec.check.diamonds_shown)} · app {whole(rec.tracked_diamonds)}"
+        if rec.stale and rec.tracked_now is not None:
+            # the causes described the state back then: only the figures, and what to do now
+            self.check_label.setText(
+                f"Out of date — last check, {when}: {figures}. Gifts or payouts changed since (the app's balance is "
+                f"{whole(rec.tracked_now)} now): type TikTok's balance again to compare."
             )
-        self.check_label.setText(
-            f"Last check, {local_short(rec.check.checked_at, self.context)}: TikTok "
-            f"{whole(rec.check.diamonds_shown)} · app {whole(rec.tracked_diamonds)}.\n{verdict}"
-        )
+        else:
+            self.check_label.setText(f"Last check, {when}: {figures}.\n{verdict}")
+        self.check_label.setObjectName("muted" if rec.stale else "")
+        self.check_label.style().polish(self.check_label)
 
     # ---- actions ----------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ stream earned, edit or delete past streams."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,7 +27,7 @@ from companion.services.reports import Summary
 from companion.services.tracking import StreamEdit, StreamOverview
 from companion.ui.dialogs.edit_stream import EditStreamDialog, ask_delete
 from companion.ui.live_panel import LivePanel
-from companion.ui.models.streams_table import TITLE, StreamTableModel
+from companion.ui.models.streams_table import TITLE, StreamTableModel, explain_check
 from companion.ui.pages.base import Page
 from companion.ui.tasks import CATALOG, GIFTS, STREAMS, Changes, TaskRunner
 from companion.ui.widgets.cards import empty_state
@@ -46,6 +46,7 @@ class _Overview:
     # is added locally after each gift instead of re-querying every gift's sender on the hot path.
     catalog: list[CatalogGift] | None
     senders: list[str] | None
+    tiktok: dict[int, int] = field(default_factory=dict)  # TikTok's diamonds per stream (the per-LIVE check)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,9 @@ class StreamsPage(Page):
         def load() -> _Overview:
             catalog = services.catalog.all() if with_lists else None
             senders = services.gifts.senders() if with_lists else None
-            return _Overview(services.streams.overview(), services.streams.live(), catalog, senders)
+            streams = services.streams.overview()
+            tiktok = services.tiktok.tiktok_totals([o.stream.id for o in streams])
+            return _Overview(streams, services.streams.live(), catalog, senders, tiktok)
 
         self.tasks.run(load, lambda overview: self._show_overview(overview, select))
 
@@ -204,6 +207,7 @@ class StreamsPage(Page):
 
     def _show_overview(self, overview: _Overview, select: int | None) -> None:
         self.live = overview.live
+        self.streams_model.set_tiktok(overview.tiktok)
         self.streams_model.set_rows(overview.streams)
         if overview.catalog is not None and overview.senders is not None:
             self._catalog, self._senders = overview.catalog, overview.senders
@@ -241,6 +245,9 @@ class StreamsPage(Page):
         if detail.stream.id != self.selected_id:
             return  # the user moved on while this was loading
         self.detail.show_stream(detail.stream, detail.gifts, detail.summary, detail.why)
+        row = self.streams_model.row_of(detail.stream.id)
+        check = self.streams_model.check(self.streams_model.record_at(row)) if row is not None else None
+        self.detail.show_check("" if check is None else explain_check(check), check is not None and check.missing > 0)
         last = self.logger.last
         self.detail.undo_button.setEnabled(last is not None and last.stream_id == detail.stream.id)
         self.right.setCurrentWidget(self.detail)

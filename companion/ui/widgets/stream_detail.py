@@ -59,6 +59,9 @@ class StreamDetail(QWidget):
         self.share_label = QLabel("")  # the share this LIVE earned and why
         self.share_label.setObjectName("muted")
         self.share_label.setWordWrap(True)
+        self.tiktok_label = QLabel("")  # the per-LIVE check against TikTok's data download
+        self.tiktok_label.setWordWrap(True)
+        self.tiktok_label.setVisible(False)
 
         self.gifts_model = GiftTableModel(self)
         self.gifts_model.set_context(context)
@@ -81,6 +84,7 @@ class StreamDetail(QWidget):
         layout.addLayout(heading)
         layout.addWidget(self.notes_label)
         layout.addWidget(self.share_label)
+        layout.addWidget(self.tiktok_label)
         layout.addLayout(cards)
         layout.addWidget(self.picker_box)
         layout.addWidget(self.gifts_stack, 1)
@@ -122,3 +126,9 @@ class StreamDetail(QWidget):
             hint = " Log them with the picker above as they arrive." if stream.is_live else ""
             self.empty_label.setText("No gifts in this stream yet." + hint)
             self.gifts_stack.setCurrentWidget(self.empty_label)
+
+    def show_check(self, text: str, missing: bool) -> None:
+        """The per-LIVE check for this stream ("" when TikTok's total is not imported)."""
+        self.tiktok_label.setText(text)
+        self.tiktok_label.setStyleSheet("color: #fe2c55;" if missing else "")
+        self.tiktok_label.setVisible(bool(text))
