@@ -3,8 +3,9 @@ TikTok total stored beside it; and the per-LIVE check that reads those totals ba
 
 The unit of `TotalEarning` is not documented by TikTok. It is taken as diamonds unless the creator says
 US dollars: then it is the creator's earnings and becomes diamonds at the share that LIVE earned (the share
-in force on its day, or its own under per-LIVE rules; a diamond is worth US$0.01 × share), rounded half-even to a whole diamond. Coins are not offered: this app counts one diamond per
-coin, so a total in coins is the same number as in diamonds. One transaction: all or nothing; a LIVE already
+in force on its day, or its own under per-LIVE rules; a diamond is worth US$0.01 × share), rounded half-even
+to a whole diamond. Coins are not offered: this app counts one diamond per coin, so a total in coins is the
+same number as in diamonds. One transaction: all or nothing; a LIVE already
 imported (same start) adds nothing, and gets the new total if the file (or the chosen unit) gives another."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from companion.domain.errors import ValidationError
+from companion.domain.timeutil import resolved_zone, to_local
 from companion.integrations.tiktok_export import (
     DEFAULT_UNIT,
     EARNING_UNITS,
@@ -28,7 +30,6 @@ from companion.integrations.tiktok_export import (
     iter_lives,
     read_export,
 )
-from companion.domain.timeutil import resolved_zone, to_local
 from companion.services.shares import ShareBook, load_book
 from companion.store.db import Database
 from companion.store.repositories import ProfileRepo, StreamRepo
