@@ -57,7 +57,7 @@ def test_preview_changes_the_unit_before_writing_then_imports(
     assert "1 LIVE in user_data_tiktok.json: 0 matched to your streams, 1 new past stream" in summary
     dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData("usd"))  # US$250 at 50 %: 50,000 diamonds
     wait_idle(qtbot, window)
-    assert "US dollars you earned, converted to diamonds at your share (50 %)" in dialog.unit_label.text()
+    assert "US dollars you earned, converted to diamonds at the share each LIVE earned" in dialog.unit_label.text()
     assert dialog.table.item(0, 3).text() == "50,000"
     assert _lives(gui_services) == 0  # nothing written by previewing
     dialog.import_button.click()
