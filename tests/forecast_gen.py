@@ -70,5 +70,3 @@ def generate(creator: Creator, first_day: date, days: int, seed: int) -> list[in
             night += level * creator.whale_median * rng.lognormvariate(0.0, creator.whale_sigma)
         out.append(int(night))
     return out
-
-

@@ -170,7 +170,7 @@ def _coverage(test: _Backtest, horizon: int, n: int) -> Coverage:
     origin = n - horizon
     while of < COVERAGE_WINDOWS:
         known = origin - horizon + 1 - WARMUP_DAYS  # errors whose stretch ended before `origin`
-        if known < MIN_WINDOWS * horizon:
+        if known < (MIN_WINDOWS - 1) * horizon:  # so that a calibrated band always has its latest stretch judged
             break
         low, _, high = _bounds(sorted(test.errors[:known]), horizon)
         error = test.errors[origin - WARMUP_DAYS]
