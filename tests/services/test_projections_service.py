@@ -84,7 +84,7 @@ def test_projection_in_the_display_currency(services: Services) -> None:
     assert (data["currency"], data["p50"]) == ("EUR", "6.40")  # US$7.00 × 0.9137 = 6.3959 → 6.40
 
 
-def _history(services: Services, days: list[int], last: date) -> None:
+def bulk_history(services: Services, days: list[int], last: date) -> None:
     """Gifts of `days[i]` diamonds (as "Custom" coins) on the days that end on `last`, in bulk."""
     from companion.domain.models import NewGift
     from companion.store.repositories import GiftRepo
@@ -102,7 +102,7 @@ def _history(services: Services, days: list[int], last: date) -> None:
 
 def test_a_long_history_is_calibrated_and_says_what_it_measured(services: Services) -> None:
     days = generate(FAMILY["whales"], date(2024, 6, 1), 900, seed=21)
-    _history(services, days, date(2026, 11, 19))
+    bulk_history(services, days, date(2026, 11, 19))
     data = services.projections.project(30).as_json()
     assert data["calibration"] == "calibrated" and data["basis_days"] == 900
     coverage = data["coverage"]
@@ -117,7 +117,7 @@ def test_a_long_history_is_calibrated_and_says_what_it_measured(services: Servic
 
 
 def test_the_calibration_is_kept_until_the_data_changes(services: Services) -> None:
-    _history(services, generate(FAMILY["flat"], date(2024, 6, 1), 600, seed=2), date(2026, 11, 19))
+    bulk_history(services, generate(FAMILY["flat"], date(2024, 6, 1), 600, seed=2), date(2026, 11, 19))
     first = services.projections.forecast(services.projections.today(), 30)
     assert services.projections.forecast(services.projections.today(), 30) is first
     services.gifts.log("Rose", 1, "a", at=datetime.fromisoformat("2026-11-19T21:00:00+00:00"))
