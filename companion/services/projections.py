@@ -44,7 +44,7 @@ def _stretches(days: int, count: int) -> str:
         return "week" if count == 1 else "weeks"
     if days == 1:
         return "day" if count == 1 else "days"
-    return f"{days}-day stretch" + ("" if count == 1 else "es")
+    return f"stretch{'' if count == 1 else 'es'} of {days} days"
 
 
 def coverage_line(calibration: str, coverage: Coverage | None, basis_days: int) -> str:

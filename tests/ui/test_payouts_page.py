@@ -273,5 +273,5 @@ def test_a_long_history_shows_what_the_range_held(qtbot: QtBot, window: MainWind
     assert month.calibration == "calibrated" and month.coverage is not None
     text = page.coverage_label.text()
     assert text.startswith(f"In your history, a range drawn this way held {month.coverage.held} of your last ")
-    assert f"{month.days_left}-day stretches" in text and "One big night can add US$" in text
+    assert f"stretches of {month.days_left} days" in text and "One big night can add US$" in text
     assert page.coverage_label.isVisibleTo(page)

@@ -97,7 +97,6 @@ class PayoutsPage(Page):
             card.caption_label.setTextFormat(Qt.TextFormat.PlainText)  # level names are typed by the user
         self.lumpy_label = muted(LUMPY)
         self.coverage_label = muted()  # what the month-end range held in the creator's own past
-        self.coverage_label.setObjectName("coverage")
 
         chart_frame, self.chart_layout = card_frame("This month: so far and where it will probably end")
         self.chart_placeholder = muted("Loading…")
