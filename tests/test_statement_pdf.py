@@ -126,6 +126,7 @@ def test_the_outlook_says_what_its_range_held_in_the_creators_past(services: Ser
     coverage = statement.outlook.coverage
     text = pdf_text(write_statement_pdf(statement, tmp_path / "nov.pdf"))
     assert "Outlook: the next 30 days" in text
-    assert f"In your history, a range drawn this way held {coverage.held} of your last {coverage.of} stretches of 30 days" in text
+    held = f"held {coverage.held} of your last {coverage.of} stretches of 30 days"
+    assert f"In your history, a range drawn this way {held}" in text
     assert "One big night can add US$" in text
     assert "8 in 10" not in text

@@ -130,7 +130,8 @@ def test_the_coverage_line_says_what_was_measured() -> None:
 
     line = coverage_line("calibrated", Coverage(19, 24, 30, 2, 3), 900)
     assert line == (
-        "In your history, a range drawn this way held 19 of your last 24 stretches of 30 days (2 ended below it, 3 above)."
+        "In your history, a range drawn this way held 19 of your last 24 stretches of 30 days"
+        " (2 ended below it, 3 above)."
     )
     assert coverage_line("calibrated", Coverage(5, 5, 7), 900).endswith("held 5 of your last 5 weeks.")
     assert "only 40 days of history" in coverage_line("rough", None, 40)
