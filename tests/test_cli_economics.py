@@ -61,7 +61,8 @@ def test_project_json_contract(capsys: pytest.CaptureFixture[str], data: Path) -
     assert code == 0
     # 200 diamonds every day at 40 %: exactly US$0.80 a day, so the band is one number
     assert json.loads(out) == {"days": 7, "p10": "5.60", "p50": "5.60", "p90": "5.60", "currency": "USD",
-                               "basis_days": 20}  # fmt: skip
+                               "basis_days": 20, "coverage": {"held": 0, "of": 0, "below": 0, "above": 0},
+                               "calibration": "rough", "biggest_day": "0.80"}  # fmt: skip
     code, out, _ = cli(capsys, data, "project", "--json")
     assert json.loads(out)["days"] == 30
 
@@ -69,6 +70,7 @@ def test_project_json_contract(capsys: pytest.CaptureFixture[str], data: Path) -
 def test_project_text_says_the_band_and_that_income_is_lumpy(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     code, out, _ = cli(capsys, data, "project", "--days", "7")
     assert code == 0 and "5.60–5.60 USD" in out and "lumpy" in out
+    assert "Rough range: only 20 days of history" in out and "One big night can add 0.80 USD" in out
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "ten", "100000"])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from companion.commands.common import EXIT_OK, int_at_least
 from companion.domain.projection import MAX_DAYS
+from companion.services.projections import coverage_line
 
 if TYPE_CHECKING:
     from companion.services import Services
@@ -39,9 +40,13 @@ def _project(args: argparse.Namespace, services: Services, out: TextIO, err: Tex
         print("no complete day of gift history yet: nothing to project from", file=out)
         return EXIT_OK
     print(
-        f"next {args.days} days: probably {data['p10']}–{data['p90']} {data['currency']} (middle {data['p50']});"
-        f" 1 in 10 outcomes falls below, 1 in 10 above. Based on {view.basis_days} days of your history;"
-        " gift income is lumpy.",
+        f"next {args.days} days: probably {data['p10']}–{data['p90']} {data['currency']} (middle {data['p50']})."
+        f" Based on {view.basis_days} days of your history; gift income is lumpy.",
         file=out,
     )
+    line = coverage_line(view.calibration, view.coverage, view.basis_days)
+    if line:
+        print(line, file=out)
+    if view.biggest_day:
+        print(f"One big night can add {data['biggest_day']} {data['currency']} (your best day so far).", file=out)
     return EXIT_OK

@@ -21,6 +21,7 @@ from companion.domain.money import from_minor
 from companion.domain.timeutil import format_duration
 from companion.render.numbers import money, whole
 from companion.services.exports import Statement
+from companion.services.projections import coverage_line
 from companion.services.statement import write_statement
 
 _CSS = """
@@ -156,7 +157,27 @@ def statement_html(st: Statement) -> str:
         parts.append(f"<p>Paid out this month (net, by the day paid): <b>{escape(paid)}</b></p>")
     else:
         parts.append("<p class='muted'>No payouts requested this month.</p>")
+    parts += _outlook(st)
     return f"<html><head><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"
+
+
+def _outlook(st: Statement) -> list[str]:
+    """The next days as a range, with what that range held in the creator's own past (never a fixed promise)."""
+    view = st.outlook
+    if view is None or view.basis_days == 0:
+        return []
+    cur = view.currency
+    parts = [
+        f"<h2>Outlook: the next {view.days} days</h2>",
+        f"<p>Probably {escape(money(view.cash.p10, cur))} to {escape(money(view.cash.p90, cur))} "
+        f"(middle {escape(money(view.cash.p50, cur))}), from {whole(view.basis_days)} days of your history. "
+        "Gift income is lumpy: 1 in 10 outcomes should land below the range, 1 in 10 above.</p>",
+    ]
+    line = coverage_line(view.calibration, view.coverage, view.basis_days)
+    if view.biggest_day:
+        line += f" One big night can add {money(view.biggest_day, cur)} (your best day so far)."
+    parts.append(f"<p class='muted'>{escape(line.strip())}</p>")
+    return parts
 
 
 _APP: list[Any] = []  # keeps a QApplication made here alive for the rest of the process

@@ -122,7 +122,7 @@ def build_services(
         methods=MethodService(db, profile.id, credentials, clock),
         dashboard=DashboardService(db, profile.id, clock),
         stability=StabilityService(db, profile.id, clock),
-        exports=ExportService(db, profile.id, clock),
+        exports=ExportService(db, profile.id, clock, projections),
         backups=BackupService(db, backup_dir or db.path.parent / "backups", clock),
         economics=economics,
         projections=projections,

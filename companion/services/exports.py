@@ -22,6 +22,7 @@ from companion.domain.timeutil import local_range_utc, to_local, zone
 from companion.integrations.export_csv import write_header, write_rows
 from companion.integrations.qif import QifEntry, write_qif
 from companion.services.dashboard import CashRate, cash_rate, live_seconds
+from companion.services.projections import ProjectionService, ProjectionView
 from companion.services.shares import cash_rows_mixed, load_book, priced_between, share_of_gift
 from companion.store.db import Database
 from companion.store.insights import InsightsRepo, PayoutLine
@@ -106,6 +107,7 @@ class Statement:
     outside_cash: Decimal = Decimal(0)  # the "Gifts outside streams" row's share of `cash`
     paid_out: Decimal = Decimal(0)  # net of the payouts paid (by `paid_at`) this month, in `payout_currency`
     payout_currency: str = PAYOUT_CURRENCY
+    outlook: ProjectionView | None = None  # the next 30 days from the day it was made, with its measured record
 
     @property
     def month_title(self) -> str:
@@ -113,10 +115,13 @@ class Statement:
 
 
 class ExportService:
-    def __init__(self, db: Database, profile_id: int, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, profile_id: int, clock: Callable[[], datetime], projections: ProjectionService | None = None
+    ) -> None:
         self.db = db
         self.profile_id = profile_id
         self.clock = clock
+        self.projections = projections
 
     def _profile_range(self, month: str | None) -> tuple[Profile, datetime | None, datetime | None]:
         with self.db.session() as s:
@@ -266,6 +271,7 @@ class ExportService:
             paid_out=from_minor(
                 sum(p.gross_cents - p.fee_cents for p in payouts if _paid_within(p, start, end)), PAYOUT_CURRENCY
             ),
+            outlook=self.projections.project() if self.projections is not None else None,
         )
 
 

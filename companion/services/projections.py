@@ -1,7 +1,9 @@
 """Projections in money: the next days and the month's end as a p10–p90 band, and what-if under every level.
 
 History is the creator's own: diamonds per local day (the profile's time zone), days without a stream counting
-as zero, complete days only (up to yesterday). Today's gifts so far count as earned, not as history."""
+as zero, complete days only (up to yesterday). Today's gifts so far count as earned, not as history. Bands are
+calibrated on that history (domain/calibration.py) and carry what the backtest measured: how many of the last
+past stretches of the same length the band, as drawn back then, held."""
 
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
+from companion.domain.calibration import CALIBRATED, EMPTY, MAX_HISTORY_DAYS, ROUGH, Coverage, Forecast, forecast
 from companion.domain.economics import cash_for_diamonds
 from companion.domain.money import money_text
-from companion.domain.projection import BASIS_DAYS, Band, DailyHistory, Projection, daily_history, project
+from companion.domain.projection import BASIS_DAYS, Band, DailyHistory, daily_history
 from companion.domain.schemes import Level
 from companion.domain.timeutil import local_midnight_utc, to_local, zone
 from companion.services.economics import Display, EconomicsService
@@ -23,6 +26,8 @@ from companion.store.insights import InsightsRepo
 from companion.store.repositories import GiftRepo, ProfileRepo
 
 DEFAULT_DAYS = 30
+#: Forecasts kept per service (history + start + days → result): the Payouts page asks for the month twice.
+_CACHED = 8
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,32 @@ class CashBand:
     p10: Decimal
     p50: Decimal
     p90: Decimal
+
+
+def _stretches(days: int, count: int) -> str:
+    if days == 7:
+        return "week" if count == 1 else "weeks"
+    if days == 1:
+        return "day" if count == 1 else "days"
+    return f"stretch{'' if count == 1 else 'es'} of {days} days"
+
+
+def coverage_line(calibration: str, coverage: Coverage | None, basis_days: int) -> str:
+    """What the range rests on, in words: how often it held in the creator's own past, or why it is rough."""
+    if calibration == CALIBRATED and coverage is not None and coverage.of:
+        misses = ""
+        if coverage.below or coverage.above:
+            misses = f" ({coverage.below} ended below it, {coverage.above} above)"
+        return (
+            f"In your history, a range drawn this way held {coverage.held} of your last {coverage.of} "
+            f"{_stretches(coverage.days, coverage.of)}{misses}."
+        )
+    if calibration == ROUGH:
+        return (
+            f"Rough range: only {basis_days} days of history, too few to check it against your own past, "
+            "so it is drawn wider."
+        )
+    return ""
 
 
 def cash_band(band: Band, share_bps: int, display: Display) -> CashBand:
@@ -51,9 +82,15 @@ class ProjectionView:
     basis_days: int
     path: tuple[Band, ...]  # cumulative diamonds band at the end of each day (when asked for)
     note: str  # the display currency's note ("" when nothing to say)
+    calibration: str = EMPTY  # "calibrated", "rough" (too little history: a wider band) or "no-history"
+    coverage: Coverage | None = None  # what the backtest measured (None: too little history to measure)
+    biggest_day: Decimal = Decimal(0)  # cash of the best single day so far: what one big night can add
 
     def as_json(self) -> dict[str, object]:
-        """The public `project --json` shape: money as strings in the display currency."""
+        """The public `project --json` shape: money as strings in the display currency. `coverage` counts the
+        last non-overlapping past stretches of `days` days whose real total the band (as drawn then) held;
+        {"held": 0, "of": 0} when the history was too short to measure any."""
+        coverage = self.coverage or Coverage(0, 0, self.days)
         return {
             "days": self.days,
             "p10": money_text(self.cash.p10, self.currency),
@@ -61,6 +98,9 @@ class ProjectionView:
             "p90": money_text(self.cash.p90, self.currency),
             "currency": self.currency,
             "basis_days": self.basis_days,
+            "coverage": {"held": coverage.held, "of": coverage.of, "below": coverage.below, "above": coverage.above},
+            "calibration": self.calibration,
+            "biggest_day": money_text(self.biggest_day, self.currency),
         }
 
 
@@ -82,13 +122,14 @@ class MonthView:
     note: str
     earned_path: tuple[Decimal, ...] = ()  # cumulative cash at the end of each day from the 1st to today
     cash_path: tuple[CashBand, ...] = ()  # `path` in cash
+    calibration: str = EMPTY  # of the band of the remaining days (see ProjectionView)
+    coverage: Coverage | None = None  # past stretches of `days_left` days the band held
+    biggest_day: Decimal = Decimal(0)
 
     def chart_points(self) -> tuple[list[tuple[date, Decimal]], list[tuple[date, Decimal, Decimal, Decimal]]]:
         """(day, cash so far) up to today and (day, p10, p50, p90) for each day after, for a chart."""
         earned = [(self.month + timedelta(days=i), cash) for i, cash in enumerate(self.earned_path)]
-        band = [
-            (self.today + timedelta(days=i + 1), b.p10, b.p50, b.p90) for i, b in enumerate(self.cash_path)
-        ]
+        band = [(self.today + timedelta(days=i + 1), b.p10, b.p50, b.p90) for i, b in enumerate(self.cash_path)]
         return earned, band
 
 
@@ -126,6 +167,7 @@ class ProjectionService:
         self.profile_id = profile_id
         self.clock = clock
         self.economics = economics
+        self._forecasts: dict[tuple[DailyHistory, date, int], Forecast] = {}
 
     def _tz(self) -> tzinfo | None:
         with self.db.session() as s:
@@ -158,15 +200,31 @@ class ProjectionService:
             by_day[day] = by_day.get(day, 0) + diamonds
         return daily_history(first, last, by_day)
 
+    def forecast(self, today: date, days: int, with_path: bool = False) -> Forecast:
+        """The calibrated band of `days` days from tomorrow, on the history up to yesterday, kept per data
+        version: the key is the history itself, so a new gift (or a new day) makes a new one."""
+        history = self.history(today - timedelta(days=1), MAX_HISTORY_DAYS)
+        start = today + timedelta(days=1)
+        key = (history, start, days)
+        kept = self._forecasts.get(key)
+        if kept is None or (with_path and not kept.projection.path):
+            kept = forecast(history, start, days, with_path=with_path)
+            if len(self._forecasts) >= _CACHED:
+                self._forecasts.pop(next(iter(self._forecasts)))
+            self._forecasts[key] = kept
+        return kept
+
     def project(self, days: int = DEFAULT_DAYS, with_path: bool = False) -> ProjectionView:
         """The next `days` full local days (from tomorrow) as a p10 / p50 / p90 band, in the display currency."""
         today = self.today()
-        result = project(self.history(today - timedelta(days=1)), today + timedelta(days=1), days, with_path=with_path)
+        calibrated = self.forecast(today, days, with_path)
+        result = calibrated.projection
         share = self.economics.share_bps()
         display = self.economics.display()
         return ProjectionView(
             result.start, days, result.total, cash_band(result.total, share, display), display.currency, share,
-            result.basis_days, result.path, display.note,
+            result.basis_days, result.path if with_path else (), display.note, calibrated.status,
+            calibrated.coverage, display.cash(calibrated.biggest_day, share),
         )  # fmt: skip
 
     def _earned(self, first: date, last: date) -> int:
@@ -175,19 +233,19 @@ class ProjectionService:
         with self.db.session() as s:
             return GiftRepo(s).totals(self.profile_id, start, end).diamonds
 
-    def _month_projection(self, today: date, with_path: bool) -> tuple[int, Projection | None, date]:
+    def _month_projection(self, today: date, with_path: bool) -> tuple[int, Forecast | None, date]:
         first, last = _month_bounds(today)
         earned = self._earned(first, today)
         days_left = (last - today).days
         if days_left == 0:
             return earned, None, first
-        history = self.history(today - timedelta(days=1))
-        return earned, project(history, today + timedelta(days=1), days_left, with_path=with_path), first
+        return earned, self.forecast(today, days_left, with_path), first
 
     def month(self, with_path: bool = True) -> MonthView:
         """Month to date and the month-end band (earned so far + the band of the remaining full days)."""
         today = self.today()
-        earned, rest, first = self._month_projection(today, with_path)
+        earned, calibrated, first = self._month_projection(today, with_path)
+        rest = calibrated.projection if calibrated is not None else None
         share = self.economics.share_bps()
         display = self.economics.display()
         end = rest.total.plus(earned) if rest is not None else Band(earned, earned, earned)
@@ -201,6 +259,8 @@ class ProjectionService:
             cash_band(end, share, display), rest.days if rest else 0, display.currency, share,
             rest.basis_days if rest else len(self.history(today - timedelta(days=1)).diamonds), path, display.note,
             tuple(earned_path), tuple(cash_band(b, share, display) for b in path),
+            calibrated.status if calibrated else EMPTY, calibrated.coverage if calibrated else None,
+            display.cash(calibrated.biggest_day if calibrated else 0, share),
         )  # fmt: skip
 
     def what_if(self) -> WhatIf:
@@ -212,7 +272,7 @@ class ProjectionService:
         last_month = self._earned(prev_first, prev_last)
         last_90 = self._earned(today - timedelta(days=89), today)
         earned, rest, _ = self._month_projection(today, with_path=False)
-        end = rest.total.plus(earned) if rest is not None else Band(earned, earned, earned)
+        end = rest.projection.total.plus(earned) if rest is not None else Band(earned, earned, earned)
         display = self.economics.display()
         current = self.economics.current_level()
         rows = []
@@ -231,4 +291,3 @@ class ProjectionService:
         with self.db.session() as s:
             diamonds = GiftRepo(s).totals(self.profile_id, start, end).diamonds
         return [(level, cash_for_diamonds(diamonds, level.share_bps)) for level in self.economics.levels()]
-

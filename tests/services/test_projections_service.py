@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from companion.services import Services
 from tests.conftest import FakeClock
+from tests.forecast_gen import FAMILY, generate
 from tests.services.test_reports import _set_profile
 
 US = "us-scaled-2025-02"
@@ -33,7 +34,8 @@ def test_a_steady_creator_projects_exactly(services: Services) -> None:
     _daily(services, date(2026, 10, 1), 50, 200)  # 200 diamonds every day up to 19 Nov
     view = services.projections.project(10)
     assert view.as_json() == {"days": 10, "p10": "10.00", "p50": "10.00", "p90": "10.00", "currency": "USD",
-                              "basis_days": 50}  # fmt: skip
+                              "basis_days": 50, "coverage": {"held": 0, "of": 0, "below": 0, "above": 0},
+                              "calibration": "rough", "biggest_day": "1.00"}  # fmt: skip
     services.economics.set_level(US, "Maximum")
     assert services.projections.project(10).as_json()["p50"] == "10.60"  # 2,000 × 0.0053
 
@@ -80,3 +82,57 @@ def test_projection_in_the_display_currency(services: Services) -> None:
     services.economics.set_rate("EUR", "0.9137", date(2026, 11, 1))
     data = services.projections.project(7).as_json()
     assert (data["currency"], data["p50"]) == ("EUR", "6.40")  # US$7.00 × 0.9137 = 6.3959 → 6.40
+
+
+def bulk_history(services: Services, days: list[int], last: date) -> None:
+    """Gifts of `days[i]` diamonds (as "Custom" coins) on the days that end on `last`, in bulk."""
+    from companion.domain.models import NewGift
+    from companion.store.repositories import GiftRepo
+
+    first = last - timedelta(days=len(days) - 1)
+    gifts = [
+        NewGift(datetime.fromisoformat(f"{first + timedelta(days=i)}T20:00:00+00:00"), "fan", "Custom", d, 1,
+                source="csv", source_key=f"h{i}")
+        for i, d in enumerate(days) if d
+    ]  # fmt: skip
+    with services.db.session(write=True) as s:
+        GiftRepo(s).add_many(services.profile_id, gifts)
+        s.commit()
+
+
+def test_a_long_history_is_calibrated_and_says_what_it_measured(services: Services) -> None:
+    days = generate(FAMILY["whales"], date(2024, 6, 1), 900, seed=21)
+    bulk_history(services, days, date(2026, 11, 19))
+    data = services.projections.project(30).as_json()
+    assert data["calibration"] == "calibrated" and data["basis_days"] == 900
+    coverage = data["coverage"]
+    assert isinstance(coverage, dict) and coverage["of"] >= 20 and 0 < coverage["held"] <= coverage["of"]
+    assert coverage["held"] + coverage["below"] + coverage["above"] == coverage["of"]
+    biggest = (Decimal(max(days)) * Decimal("0.005")).quantize(Decimal("0.01"))  # at the 50 % share, half-even
+    assert Decimal(str(data["biggest_day"])) == biggest
+    assert Decimal(str(data["p10"])) < Decimal(str(data["p50"])) < Decimal(str(data["p90"]))
+    month = services.projections.month()
+    assert month.calibration == "calibrated" and month.coverage is not None and month.coverage.days == 10
+    assert month.cash_path[-1] == month.end
+
+
+def test_the_calibration_is_kept_until_the_data_changes(services: Services) -> None:
+    bulk_history(services, generate(FAMILY["flat"], date(2024, 6, 1), 600, seed=2), date(2026, 11, 19))
+    first = services.projections.forecast(services.projections.today(), 30)
+    assert services.projections.forecast(services.projections.today(), 30) is first
+    services.gifts.log("Rose", 1, "a", at=datetime.fromisoformat("2026-11-19T21:00:00+00:00"))
+    assert services.projections.forecast(services.projections.today(), 30) is not first
+
+
+def test_the_coverage_line_says_what_was_measured() -> None:
+    from companion.domain.calibration import Coverage
+    from companion.services.projections import coverage_line
+
+    line = coverage_line("calibrated", Coverage(19, 24, 30, 2, 3), 900)
+    assert line == (
+        "In your history, a range drawn this way held 19 of your last 24 stretches of 30 days"
+        " (2 ended below it, 3 above)."
+    )
+    assert coverage_line("calibrated", Coverage(5, 5, 7), 900).endswith("held 5 of your last 5 weeks.")
+    assert "only 40 days of history" in coverage_line("rough", None, 40)
+    assert coverage_line("no-history", None, 0) == ""

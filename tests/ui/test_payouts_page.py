@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from companion.services import Services
 from companion.ui.main_window import MainWindow
 from tests.conftest import FakeClock
+from tests.forecast_gen import FAMILY, generate
+from tests.services.test_projections_service import bulk_history
 from tests.ui.conftest import wait_idle
 
 
@@ -53,7 +55,8 @@ def test_page_shows_balance_band_what_if_and_chart(qtbot: QtBot, window: MainWin
     assert month.days_left == 10  # the clock says 20 November: no test depends on the day it runs
     assert " – " in page.end_card.value_label.text()  # a steady history: one number, shown as a range all the same
     assert "middle" in page.end_card.caption_label.text()
-    assert "lumpy" in page.lumpy_label.text()
+    assert "lumpy" in page.lumpy_label.text() and "8 in 10 outcomes fall inside" not in page.lumpy_label.text()
+    assert page.coverage_label.text().startswith("Rough range: only 40 days of history")  # too short to check
     assert page.what_if_model.rowCount() == 1  # Classic has one level
     assert page.what_if_model.data(page.what_if_model.index(0, 0)).endswith("(yours)")
     assert page.chart is not None and page.chart.band is not None
@@ -258,3 +261,17 @@ def test_a_check_showing_less_names_both_causes_and_goes_stale_when_a_payout_is_
     wait_idle(qtbot, window)
     assert page.check_label.text().startswith("Out of date — last check")
     assert "the app's balance is 1,000 now" in page.check_label.text()
+
+
+def test_a_long_history_shows_what_the_range_held(qtbot: QtBot, window: MainWindow, gui_services: Services) -> None:
+    """Two years of whale-night income: the page says how often the month-end range held in that past."""
+    today = gui_services.context.today()
+    days = generate(FAMILY["whales"], today - timedelta(days=730), 730, seed=4)
+    bulk_history(gui_services, days, today - timedelta(days=1))
+    page = _page(qtbot, window)
+    month = page.snapshot.month
+    assert month.calibration == "calibrated" and month.coverage is not None
+    text = page.coverage_label.text()
+    assert text.startswith(f"In your history, a range drawn this way held {month.coverage.held} of your last ")
+    assert f"stretches of {month.days_left} days" in text and "One big night can add US$" in text
+    assert page.coverage_label.isVisibleTo(page)

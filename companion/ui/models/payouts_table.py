@@ -85,7 +85,7 @@ class WhatIfTableModel(RecordTableModel[WhatIfRow]):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == MONTH_END:
-                return f"8 in 10 months like yours end in this range; middle {money(row.month_end.p50, self.currency)}"
+                return f"Likely month end (p10–p90); middle {money(row.month_end.p50, self.currency)}"
             if row.level.note:
                 return row.level.note
         return None

@@ -28,7 +28,7 @@ from companion.domain.withdrawals import METHOD_KINDS, Payout, WithdrawalPlan
 from companion.services import Services
 from companion.services.context import ProfileContext
 from companion.services.payouts import Balance, GoalProgress, PaymentMethodChoice, Reconciliation
-from companion.services.projections import MonthView, WhatIf
+from companion.services.projections import MonthView, WhatIf, coverage_line
 from companion.ui.format import local_short, money, percent, plural, whole
 from companion.ui.models.payouts_table import PayoutTableModel, PlanTableModel, WhatIfTableModel, usd
 from companion.ui.pages.base import Page
@@ -39,8 +39,8 @@ from companion.ui.widgets.stat_card import StatCard
 from companion.ui.widgets.tables import fit_rows, record_table
 
 LUMPY = (
-    "Gift income is lumpy: one big gift can make a month. Estimates are ranges from your own daily history — "
-    "8 in 10 outcomes fall inside; 1 in 10 lands below, 1 in 10 above."
+    "Gift income is lumpy: one big gift can make a month. Estimates are ranges from your own daily history, "
+    "checked against it: the range aims to hold 8 in 10 outcomes, 1 in 10 landing below and 1 in 10 above."
 )
 KIND_TITLES = {"paypal": "PayPal", "bank": "Bank", "payoneer": "Payoneer", "other": "Other"}
 
@@ -96,6 +96,7 @@ class PayoutsPage(Page):
             card.caption_label.setWordWrap(True)
             card.caption_label.setTextFormat(Qt.TextFormat.PlainText)  # level names are typed by the user
         self.lumpy_label = muted(LUMPY)
+        self.coverage_label = muted()  # what the month-end range held in the creator's own past
 
         chart_frame, self.chart_layout = card_frame("This month: so far and where it will probably end")
         self.chart_placeholder = muted("Loading…")
@@ -173,7 +174,11 @@ class PayoutsPage(Page):
         grid.setVerticalSpacing(14)
         grid.addLayout(header, 0, 0, 1, 2)
         grid.addLayout(self.cards, 1, 0, 1, 2)
-        grid.addWidget(self.lumpy_label, 2, 0, 1, 2)
+        lumpy = QVBoxLayout()
+        lumpy.setSpacing(2)
+        lumpy.addWidget(self.lumpy_label)
+        lumpy.addWidget(self.coverage_label)
+        grid.addLayout(lumpy, 2, 0, 1, 2)
         self._pairs = ((chart_frame, goals_frame), (plan_frame, check_frame))
         self._singles = (what_if_frame, ledger_frame)
         self._wide: bool | None = None
@@ -269,6 +274,8 @@ class PayoutsPage(Page):
                 f"{money(end.p10, cur)} – {money(end.p90, cur)}",
                 f"likely month end · middle {money(end.p50, cur)} · {snap.month.days_left} days left",
             )
+        self.coverage_label.setText(self._coverage_text(snap.month))
+        self.coverage_label.setVisible(bool(self.coverage_label.text()))
         level_name = snap.level.name if snap.level else "custom share"
         self.level_card.set_value(percent(snap.month.share_bps), f"your level · {level_name}")
         scheme = snap.scheme.name if snap.scheme else "no reward scheme"
@@ -291,6 +298,16 @@ class PayoutsPage(Page):
         self.ledger_empty.setVisible(not snap.ledger)
         self._ledger_buttons()
         self._show_reconciliation(snap.reconciliation)
+
+    @staticmethod
+    def _coverage_text(month: MonthView) -> str:
+        """The month-end range's record in the creator's past, and what one big night can add."""
+        if month.days_left == 0 or month.basis_days == 0:
+            return ""
+        line = coverage_line(month.calibration, month.coverage, month.basis_days)
+        if month.biggest_day > month.end.p90 - month.end.p50:
+            line += f" One big night can add {money(month.biggest_day, month.currency)} (your best day so far)."
+        return line.strip()
 
     def _show_chart(self, month: MonthView) -> None:
         if month.earned_diamonds == 0 and month.basis_days == 0:

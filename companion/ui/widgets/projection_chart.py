@@ -37,7 +37,8 @@ def _nice_top(value: Decimal) -> float:
 
 class ProjectionChart(QChartView):
     """`set_month(...)`: the cumulative cash earned each day so far (a solid line) and, for the days left, the
-    band where 8 in 10 outcomes fall (shaded) with the middle outcome (dashed)."""
+    band from p10 to p90, calibrated on the creator's past to hold 8 in 10 outcomes (shaded), with the middle
+    outcome (dashed)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         chart = QChart()
@@ -81,7 +82,7 @@ class ProjectionChart(QChartView):
             middle.append(_ms(day), float(p50))
             high.append(_ms(day), float(p90))
         self.band = QAreaSeries(high, low)
-        self.band.setName("Likely range (8 in 10)")
+        self.band.setName("Likely range (p10–p90)")
         self.band.setBrush(QBrush(BAND))
         self.band.setPen(QPen(Qt.PenStyle.NoPen))
         for series in (self.band, middle, actual):
