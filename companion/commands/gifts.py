@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -71,7 +72,7 @@ def _import(args: argparse.Namespace, services: Services, out: TextIO, err: Text
     else:
         from companion.services.import_preview import csv_plan, parse_column_map
 
-        tz = zone(args.zone) if args.zone else services.context.zone
+        tz = _zone(args.zone) if args.zone else services.context.zone
         pairs = parse_column_map(args.map) if args.map is not None else None
         plan = csv_plan(args.file, pairs, args.date_format, tz)
         if plan.detected:
@@ -79,3 +80,12 @@ def _import(args: argparse.Namespace, services: Services, out: TextIO, err: Text
         result = services.gifts.import_csv(args.file, plan.mapping, times=plan.times)
     print(f"{args.file}: {result.describe()}", file=out)
     return EXIT_OK
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        found = zone(name)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field="zone") from None
+    assert found is not None  # (a name was given)
+    return found

@@ -279,10 +279,10 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
     names = [h.strip().lower() for h in header]
     if mapping is not None:
         wanted = {column: source.strip().lower() for column, source in mapping.items() if source}
-        problems = [f"{c} is not mapped to a column" for c in REQUIRED if c not in wanted]
-        problems += [
+        problems = [
             f"there is no column '{printable(mapping[c])}' (for {c})" for c, src in wanted.items() if src not in names
-        ]
+        ]  # first: a misspelt column is the likelier mistake
+        problems += [f"{c} is not mapped to a column" for c in REQUIRED if c not in wanted]
         if problems:
             raise ImportRejected([RowError(1, "header", "; ".join(problems))])
         return {c: names.index(wanted[c]) if c in wanted else None for c in COLUMNS}
