@@ -64,7 +64,7 @@ def test_each_layout_imports_by_flags_with_the_zone_flag(
 
 def test_unix_milliseconds_are_detected_and_said(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     mapping, _, _ = LAYOUTS["tikfinity_style.csv"]
-    code, out, err = cli(capsys, data, "gifts", "import", str(FIXTURES / "tikfinity_style.csv"), "--map", mapping)
+    code, _out, err = cli(capsys, data, "gifts", "import", str(FIXTURES / "tikfinity_style.csv"), "--map", mapping)
     assert code == 0, err
     assert "times read as Unix milliseconds (1796065500000), instants (no zone needed) (detected)" in err
     assert stored(data) == expected("tikfinity_style.csv", "Asia/Tokyo")

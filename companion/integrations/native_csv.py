@@ -20,7 +20,8 @@ from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.text import CONTROLS, MAX_GIFT_NAME, MAX_SENDER, MAX_TITLE, clean_text, printable
 from companion.domain.time_styles import TimeReading
 from companion.domain.timeutil import accepted_range
-from companion.integrations.csv_columns import COLUMNS, REQUIRED
+from companion.integrations.csv_columns import COLUMNS as COLUMNS  # (its home until issue 15)
+from companion.integrations.csv_columns import REQUIRED
 from companion.integrations.csv_columns import guess_mapping as guess_mapping  # (its home until issue 15)
 from companion.integrations.formula_guard import unguard
 

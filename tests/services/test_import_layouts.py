@@ -38,7 +38,9 @@ UNIX = WALL_CLOCK["Asia/Tokyo"]
 #: fixture → (the file's column = our field, date format given, what detection says without one)
 LAYOUTS = {
     "no_offset.csv": (None, "iso", "iso"),
-    "streamelements_style.csv": ("Date=received_at,Username=sender,Gift Name=gift,Qty=count,Value=coins_each", "dmy", "dmy"),
+    "streamelements_style.csv": (
+        "Date=received_at,Username=sender,Gift Name=gift,Qty=count,Value=coins_each", "dmy", "dmy",
+    ),
     "us_style.csv": ("Time=received_at,Viewer=sender,Item=gift,Quantity=count,Coins=coins_each", "mdy", "mdy"),
     "tikfinity_style.csv": (
         "Timestamp=received_at,Nickname=sender,Gift Name=gift,Repeat Count=count,Diamonds=coins_each", "unix-ms",
