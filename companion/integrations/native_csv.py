@@ -10,7 +10,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,10 +18,13 @@ from companion.domain.catalog import clean_gift_name, gift_key
 from companion.domain.economics import MAX_COINS, MAX_COUNT
 from companion.domain.errors import ImportRejected, RowError, ValidationError
 from companion.domain.text import CONTROLS, MAX_GIFT_NAME, MAX_SENDER, MAX_TITLE, clean_text, printable
-from companion.domain.timeutil import accepted_range, parse_instant
+from companion.domain.time_styles import TimeReading
+from companion.domain.timeutil import accepted_range
+from companion.integrations.csv_columns import COLUMNS as COLUMNS  # (its home until issue 15)
+from companion.integrations.csv_columns import REQUIRED
+from companion.integrations.csv_columns import guess_mapping as guess_mapping  # (its home until issue 15)
 from companion.integrations.formula_guard import unguard
 
-COLUMNS = ("received_at", "sender", "gift", "coins_each", "count", "stream")
 #: Errors listed before the rest are summarised: enough to fix a file, bounded for a huge broken one.
 MAX_ERRORS = 200
 
@@ -56,7 +59,9 @@ _Fields = tuple[datetime, str, str, int | None, int, str]
 _UNSEEN = "\x00"  # a value `folded` never holds (a text with NUL folds to None)
 
 
-def _parse_fields(line: int, cell: dict[str, str], bounds: tuple[datetime, datetime]) -> tuple[_Fields, list[RowError]]:
+def _parse_fields(
+    line: int, cell: dict[str, str], bounds: tuple[datetime, datetime], times: TimeReading
+) -> tuple[_Fields, list[RowError]]:
     """Parse one record's cells, collecting an error per bad field (so one pass shows them all)."""
     errors: list[RowError] = []
 
@@ -68,7 +73,7 @@ def _parse_fields(line: int, cell: dict[str, str], bounds: tuple[datetime, datet
             return None
 
     fields = (
-        attempt("received_at", lambda v: parse_instant(v, "received_at", bounds)),
+        attempt("received_at", lambda v: times.parse(v, "received_at", bounds)),
         attempt("sender", lambda v: clean_text(unguard(v), "sender", MAX_SENDER)),
         attempt("gift", lambda v: clean_gift_name(unguard(v))),
         attempt("coins_each", lambda v: _whole_number(v, "coins_each", 0, MAX_COINS) if v.strip() else None),
@@ -87,19 +92,14 @@ def _fast_fields(
     stream: str,
     folded: dict[str, str | None],
     bounds: tuple[datetime, datetime],
+    times: TimeReading,
 ) -> _Fields | None:
     """The fields of a plainly well-formed row, or None to let `_parse_fields` judge it. Accepts only what
     `_parse_fields` accepts, with the same result; it exists because a million rows go through it.
     `folded` remembers texts already whitespace-folded (a file repeats its senders, gifts and titles); None for
     a text with control characters, which `_parse_fields` cleans."""
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return None
-    if moment.tzinfo is None or not 1 < moment.year < 9999:  # (an offset parsed from text is never None)
-        return None
-    moment = moment.astimezone(UTC)
-    if not bounds[0] <= moment <= bounds[1]:
+    moment = times.fast(at)
+    if moment is None or not bounds[0] <= moment <= bounds[1]:
         return None
     texts = []
     for raw in (sender, gift, stream):
@@ -195,17 +195,24 @@ def read_native_csv(path: Path) -> list[CsvGiftRow]:
 
 
 def read_native_csv_collecting(
-    path: Path, mapping: dict[str, str] | None = None, progress: Callable[[int], None] | None = None
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    times: TimeReading | None = None,
 ) -> tuple[list[CsvGiftRow], list[RowError]]:
     """The good rows and the per-row errors, so a caller can add its own checks and report all at once.
     A file that cannot be read or has a wrong header is refused outright."""
     errors = ErrorLog()
-    rows = list(stream_native_csv(path, errors, mapping, progress))
+    rows = list(stream_native_csv(path, errors, mapping, progress, times))
     return rows, errors.listed()
 
 
 def stream_native_csv(
-    path: Path, errors: ErrorLog, mapping: dict[str, str] | None = None, progress: Callable[[int], None] | None = None
+    path: Path,
+    errors: ErrorLog,
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    times: TimeReading | None = None,
 ) -> Iterator[CsvGiftRow]:
     """The good rows of `path` as they are read (memory does not grow with the file), problems into `errors`.
     A file that cannot be read or has a wrong header is refused outright (ImportRejected)."""
@@ -213,7 +220,7 @@ def stream_native_csv(
         with path.open("rb") as handle:
             codec = _codec(handle.read(2))
         with path.open(encoding="utf-8-sig" if codec == "utf-8" else "utf-16", newline="") as text:
-            yield from iter_native_csv(text, errors, mapping, progress)
+            yield from iter_native_csv(text, errors, mapping, progress, times)
     except OSError as exc:
         raise ImportRejected([RowError(0, "file", f"cannot be read: {exc.strerror or exc}")], str(path)) from None
     except UnicodeDecodeError:
@@ -235,43 +242,12 @@ def parse_native_csv_collecting(
     lines: Iterable[str],
     mapping: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    times: TimeReading | None = None,
 ) -> tuple[list[CsvGiftRow], list[RowError]]:
     """Good rows and per-row errors; a broken header is refused outright (ImportRejected)."""
     errors = ErrorLog()
-    rows = list(iter_native_csv(lines, errors, mapping, progress))
+    rows = list(iter_native_csv(lines, errors, mapping, progress, times))
     return rows, errors.listed()
-
-
-#: Other names a column goes by in exports and spreadsheets (compared case- and space-insensitively).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "received_at": ("time", "timestamp", "date", "datetime", "date time", "received", "sent_at", "when"),
-    "sender": ("user", "username", "user name", "from", "viewer", "gifter", "unique_id", "nickname", "name"),
-    "gift": ("gift name", "gift_name", "item", "gift type"),
-    "coins_each": ("coins", "price", "coin price", "coins per gift", "diamond_count", "value"),
-    "count": ("quantity", "qty", "amount", "repeat_count", "number", "times"),
-    "stream": ("stream title", "title", "live", "live title", "session"),
-}
-#: Columns a mapping must fill; the others may be left out (empty price: the catalog's; no stream).
-REQUIRED = ("received_at", "sender", "gift", "count")
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.replace("_", " ").split()).casefold()
-
-
-def guess_mapping(header: Sequence[str]) -> dict[str, str]:
-    """Our column → the file's column, for the columns whose names (or usual synonyms) match."""
-    by_norm: dict[str, str] = {}
-    for name in header:
-        by_norm.setdefault(_norm(name), name)
-    mapping: dict[str, str] = {}
-    for column in COLUMNS:
-        for candidate in (column, *SYNONYMS[column]):
-            found = by_norm.get(_norm(candidate))
-            if found is not None and found not in mapping.values():
-                mapping[column] = found
-                break
-    return mapping
 
 
 def read_preview(path: Path, limit: int = 20) -> tuple[list[str], list[list[str]]]:
@@ -304,10 +280,10 @@ def _header_index(header: Sequence[str], mapping: dict[str, str] | None) -> dict
     names = [h.strip().lower() for h in header]
     if mapping is not None:
         wanted = {column: source.strip().lower() for column, source in mapping.items() if source}
-        problems = [f"{c} is not mapped to a column" for c in REQUIRED if c not in wanted]
-        problems += [
+        problems = [
             f"there is no column '{printable(mapping[c])}' (for {c})" for c, src in wanted.items() if src not in names
-        ]
+        ]  # first: a misspelt column is the likelier mistake
+        problems += [f"{c} is not mapped to a column" for c in REQUIRED if c not in wanted]
         if problems:
             raise ImportRejected([RowError(1, "header", "; ".join(problems))])
         return {c: names.index(wanted[c]) if c in wanted else None for c in COLUMNS}
@@ -399,10 +375,12 @@ def iter_native_csv(
     errors: ErrorLog,
     mapping: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    times: TimeReading | None = None,
 ) -> Iterator[CsvGiftRow]:
     """Good rows as they are parsed, each bad field into `errors`; a broken header is refused outright
     (ImportRejected). `mapping` (our column → the file's column) reads a file with other column names;
-    `progress` is called now and then with the line reached."""
+    `progress` is called now and then with the line reached; `times` says how the time cells are written
+    (default: ISO 8601 with an offset, a time without one refused)."""
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
@@ -415,7 +393,7 @@ def iter_native_csv(
     # which identities this file has had and how often: the only state that grows with the file
     occurrences = Occurrences()
     try:
-        yield from _rows(reader, errors, index, width, occurrences, progress)
+        yield from _rows(reader, errors, index, width, occurrences, progress, times or TimeReading())
     finally:
         occurrences.close()
 
@@ -427,6 +405,7 @@ def _rows(
     width: int,
     occurrences: Occurrences,
     progress: Callable[[int], None] | None,
+    times: TimeReading,
 ) -> Iterator[CsvGiftRow]:
     at_i, sender_i, gift_i, count_i = (index[c] for c in REQUIRED)
     assert at_i is not None and sender_i is not None and gift_i is not None and count_i is not None
@@ -453,7 +432,15 @@ def _rows(
         coins_text = record[coins_i] if coins_i is not None else ""
         stream_text = record[stream_i] if stream_i is not None else ""
         fields = _fast_fields(
-            record[at_i], record[sender_i], record[gift_i], coins_text, record[count_i], stream_text, folded, bounds
+            record[at_i],
+            record[sender_i],
+            record[gift_i],
+            coins_text,
+            record[count_i],
+            stream_text,
+            folded,
+            bounds,
+            times,
         )
         if fields is None:  # any doubt: the field-by-field path decides, naming each bad field
             if not any(cell.strip() for cell in record):
@@ -462,7 +449,7 @@ def _rows(
                 "received_at": record[at_i], "sender": record[sender_i], "gift": record[gift_i],
                 "coins_each": coins_text, "count": record[count_i], "stream": stream_text,
             }  # fmt: skip
-            fields, row_errors = _parse_fields(line, cell, bounds)
+            fields, row_errors = _parse_fields(line, cell, bounds, times)
             if row_errors:
                 for error in row_errors:
                     errors.add(error)

@@ -12,6 +12,7 @@ from companion.domain.economics import check_coins, check_count
 from companion.domain.errors import ValidationError
 from companion.domain.models import GiftEvent, NewGift
 from companion.domain.text import MAX_SENDER, clean_text
+from companion.domain.time_styles import TimeReading
 from companion.domain.timeutil import accepted_range, check_accepted
 from companion.services import importing
 from companion.services.importing import ImportCancelled, ImportResult, Progress
@@ -109,10 +110,12 @@ class GiftService:
         mapping: dict[str, str] | None = None,
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
+        times: TimeReading | None = None,
     ) -> ImportResult:
         """Import a native CSV (or another CSV through `mapping`: our column → its column) in one transaction:
-        every row or none. Rows imported before are skipped. `cancel` stops it with nothing written."""
-        return importing.import_csv(self.db, self.profile_id, path, mapping, progress, cancel)
+        every row or none. Rows imported before are skipped. `cancel` stops it with nothing written. `times`:
+        the date format and the zone of times without an offset (default: ISO with offsets only)."""
+        return importing.import_csv(self.db, self.profile_id, path, mapping, progress, cancel, times)
 
     def import_events(
         self, path: Path, progress: Progress | None = None, cancel: threading.Event | None = None

@@ -50,6 +50,7 @@ class GiftFilter:
     gift: str | None = None
     sort: str = "time"
     descending: bool = True
+    sender_contains: str = ""  # the page's search box: senders whose name holds this, in any case ("": anyone)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,10 @@ class HistoryService:
         with self.db.session() as s:
             profile = ProfileRepo(s).get(self.profile_id)
             start, end = local_range_utc(gift_filter.first, gift_filter.last, zone(profile.time_zone))
-            where = GiftWhere(start, end, gift_filter.stream_id, gift_filter.sender, gift_filter.gift)
             repo = HistoryRepo(s)
+            search = gift_filter.sender_contains
+            senders = repo.senders_containing(self.profile_id, search) if search else None
+            where = GiftWhere(start, end, gift_filter.stream_id, gift_filter.sender, gift_filter.gift, senders)
             ids = repo.ids(self.profile_id, where, gift_filter.sort, gift_filter.descending)
             totals = repo.totals(self.profile_id, where)
         currency = "USD"  # TikTok pays out in US dollars

@@ -21,6 +21,7 @@ from companion.domain.catalog import gift_key
 from companion.domain.economics import check_coins
 from companion.domain.errors import CompanionError, ImportRejected, RowError
 from companion.domain.models import Stream
+from companion.domain.time_styles import TimeReading
 from companion.integrations.events import stream_event_log
 from companion.integrations.native_csv import CsvGiftRow, ErrorLog, stream_native_csv
 from companion.integrations.streaks import FinishedGift
@@ -127,12 +128,15 @@ def import_csv(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    times: TimeReading | None = None,
 ) -> ImportResult:
+    """`times`: how the file writes its times (default: ISO 8601 with an offset; callers pass the profile's
+    zone, in which a time without an offset is read)."""
     steps = _Steps(progress, cancel)
     lines = _line_count(path, steps)
     errors = ErrorLog()
     with _no_gc_pauses():
-        rows = stream_native_csv(path, errors, mapping, lambda line: steps.report(line, lines, "saving"))
+        rows = stream_native_csv(path, errors, mapping, lambda line: steps.report(line, lines, "saving"), times)
         return _store(db, profile_id, path, rows, errors, _Target("csv", False, "coins_each"), steps)
 
 

@@ -5,6 +5,7 @@ million rows the ORM's per-row objects cost more than the query itself."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from array import array
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ class GiftWhere:
     stream_id: int | None = None
     sender: str | None = None
     gift: str | None = None
+    senders: tuple[str, ...] | None = None  # any of these senders (a search's matches)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def _where(profile_id: int, where: GiftWhere) -> tuple[str, list[Any]]:
     # a stream's gifts 760 ms → 9 ms through the stream index; a sender's 1.0 s → 0.5 s by a straight scan).
     dated = where.start is not None or where.end is not None
     narrowed = where.stream_id is not None or where.sender is not None or where.gift is not None
+    narrowed = narrowed or where.senders is not None
     clauses = ["+profile_id = ?" if narrowed and not dated else "profile_id = ?"]
     params: list[Any] = [profile_id]
     if where.start is not None:
@@ -106,6 +109,9 @@ def _where(profile_id: int, where: GiftWhere) -> tuple[str, list[Any]]:
     if where.sender is not None:
         clauses.append("sender = ?")
         params.append(where.sender)
+    if where.senders is not None:  # one parameter, however many senders match
+        clauses.append("sender IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(where.senders))
     if where.gift is not None:
         clauses.append("gift_name = ?")
         params.append(where.gift)
@@ -152,6 +158,13 @@ class HistoryRepo:
         query = f"SELECT count(*), coalesce(sum(count), 0), coalesce(sum(diamonds), 0) FROM gift_event WHERE {sql}"
         gifts, items, diamonds = _raw(self.s).execute(query, params).fetchone()
         return GiftTotals(gifts=int(gifts), items=int(items), coins=int(diamonds), diamonds=int(diamonds))
+
+    def senders_containing(self, profile_id: int, search: str) -> tuple[str, ...]:
+        """Every sender whose name contains `search`, ignoring case in any script (SQLite's LIKE folds only
+        ASCII letters, and `Ä` should find `ä`): the distinct names read from the sender index, matched here."""
+        needle = search.casefold()
+        cursor = _raw(self.s).execute("SELECT DISTINCT sender FROM gift_event WHERE profile_id = ?", [profile_id])
+        return tuple(name for (name,) in cursor if needle in name.casefold())
 
     def gift_names(self, profile_id: int) -> list[str]:
         """Every gift name that was ever received, for the gift filter."""

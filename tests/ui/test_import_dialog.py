@@ -50,7 +50,8 @@ def test_bad_file_shows_every_problem_and_imports_nothing(
     assert dialog.errors.isVisible()
     assert dialog.errors.toPlainText().splitlines() == [
         "line 3, count: must be at least 1 (got -2)",
-        "line 4, received_at: 'yesterday' is not an ISO 8601 date-time (expected e.g. 2026-11-01T20:15:00+01:00)",
+        "line 4, received_at: 'yesterday' is not an ISO 8601 date-time"
+        " (expected e.g. 2026-11-30 19:05:00 or 2026-11-30T19:05:00+09:00)",
         "line 5, coins_each: 'Mystery Gift' is not in the gift catalog; give its coin price",
     ]
     assert "Nothing was imported" in dialog.status.text() and "3 problems" in dialog.status.text()

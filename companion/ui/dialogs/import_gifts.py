@@ -36,6 +36,7 @@ from companion.services.import_preview import COLUMNS, REQUIRED, event_preview, 
 from companion.services.importing import ImportCancelled, ImportResult
 from companion.ui.format import local_time
 from companion.ui.tasks import CATALOG, GIFTS, STREAMS, TaskRunner
+from companion.ui.widgets.time_reading_box import TimeReadingBox
 
 MAX_SHOWN = 200
 _NUMBER = re.compile(r"[0-9][0-9,]*")
@@ -111,6 +112,9 @@ class ImportDialog(QDialog):
         self.unused_note = QLabel("")
         self.unused_note.setObjectName("muted")
         mapping_grid.addWidget(self.unused_note, 3, 0, 1, 4)
+        self.times_box = TimeReadingBox(services.context)  # issue 15: date format and zone, seen and changeable
+        self.times_box.changed.connect(self._check_ready)
+        self._preview: tuple[list[str], list[list[str]]] = ([], [])
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -141,6 +145,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.preview_note)
         layout.addWidget(self.preview, 3)
         layout.addWidget(self.mapping_box)
+        layout.addWidget(self.times_box)
         layout.addWidget(self.errors, 2)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
@@ -164,6 +169,7 @@ class ImportDialog(QDialog):
             header = header[1:]
             self.needs_mapping = False
             self.mapping_box.setVisible(False)
+            self._preview = ([], [])
         else:
             try:
                 header, rows = read_preview(self.path, PREVIEW_ROWS)
@@ -172,6 +178,8 @@ class ImportDialog(QDialog):
                 header, rows, line_numbers = [], [], []
                 self._show_errors(exc)
             self._fill_mapping(header)
+            self._preview = (header, rows)
+        self.times_box.setVisible(self.file_format != "events")  # an event log's times are instants
         self.preview.clear()
         self.preview.setColumnCount(len(header))
         self.preview.setRowCount(len(rows))
@@ -215,16 +223,20 @@ class ImportDialog(QDialog):
     @Slot()
     def _check_ready(self) -> None:
         mapping = self.chosen_mapping()
+        self.times_box.set_preview(*self._preview, mapping)  # the time column may have changed
         if mapping is not None:
             used = set(mapping.values())
             unused = [self.mapping["gift"].itemText(i) for i in range(1, self.mapping["gift"].count())]
             unused = [name for name in unused if name not in used]
             self.unused_note.setText(f"Not imported: {', '.join(unused)}" if unused else "")
         missing = [_LABELS[c].rstrip(" *") for c in REQUIRED if mapping is not None and c not in mapping]
-        ready = not self.running and not missing
+        no_zone = self.file_format != "events" and self.times_box.reading() is None
+        ready = not self.running and not missing and not no_zone
         self.import_button.setEnabled(ready)
         if missing and not self.running:
             self.status.setText(f"Choose the column for: {', '.join(missing)}")
+        elif no_zone and not self.running:
+            self.status.setText("Choose the time zone of the file's times")
         elif not self.running:
             self.status.setText("")
 
@@ -238,16 +250,17 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.format_combo.setEnabled(False)
         self.mapping_box.setEnabled(False)
+        self.times_box.setEnabled(False)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.status.setText("Reading…")
         path, mapping, file_format, cancel = self.path, self.chosen_mapping(), self.file_format, self.cancel_event
-        gifts, report = self.services.gifts, self._progress.changed.emit
+        gifts, report, times = self.services.gifts, self._progress.changed.emit, self.times_box.reading()
 
         def work() -> ImportResult:
             if file_format == "events":
                 return gifts.import_events(path, report, cancel)
-            return gifts.import_csv(path, mapping, report, cancel)
+            return gifts.import_csv(path, mapping, report, cancel, times)
 
         self.tasks.write(work, self._done, (GIFTS, STREAMS, CATALOG), self._failed)
 
@@ -270,6 +283,7 @@ class ImportDialog(QDialog):
         self.running = False
         self.format_combo.setEnabled(True)
         self.mapping_box.setEnabled(True)
+        self.times_box.setEnabled(True)
 
     def _done(self, result: ImportResult) -> None:
         self._finish()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, Slot
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -177,9 +177,16 @@ class GiftsPage(Page):
         self.gift_combo.currentIndexChanged.connect(self.apply_filter)
         self.sender_edit.editingFinished.connect(self._sender_changed)
         completer.activated.connect(self._sender_changed)
+        # as you type, once typing pauses (a query per key would queue up behind each other at a million gifts)
+        self._sender_pause = QTimer(self, singleShot=True, interval=self.TYPING_PAUSE_MS)
+        self._sender_pause.timeout.connect(self._sender_changed)
+        self.sender_edit.textChanged.connect(lambda _text: self._sender_pause.start())
         self.clear_button.clicked.connect(self.clear_filters)
         self.model.sort_requested.connect(self._sort_requested)
         self._last_sender = ""
+
+    #: The sender search runs when typing pauses this long.
+    TYPING_PAUSE_MS = 250
 
     #: Below this page width the filters take two rows (period and dates, then stream, sender and gift), so
     #: none is cut off in the smallest window (900 × 560).
@@ -230,12 +237,11 @@ class GiftsPage(Page):
         first, last = period_range(
             self.period_combo.currentText(), today, self.from_edit.date().toPython(), self.to_edit.date().toPython()
         )  # type: ignore[arg-type]
-        sender = self.sender_edit.text().strip()
         return GiftFilter(
             first=first,
             last=last,
             stream_id=self.stream_combo.currentData(),
-            sender=sender or None,
+            sender_contains=self.sender_edit.text().strip(),
             gift=self.gift_combo.currentData(),
             sort=self._sort[0],
             descending=self._sort[1],
@@ -274,6 +280,7 @@ class GiftsPage(Page):
 
     @Slot()
     def _sender_changed(self) -> None:
+        self._sender_pause.stop()
         sender = self.sender_edit.text().strip()
         if sender != self._last_sender:
             self._last_sender = sender
