@@ -46,7 +46,11 @@ def _install_probe(app: object, wait_ready: bool) -> None:
         for widget in QApplication.topLevelWidgets():
             if _is_ready(widget):
                 print(READY, time.time(), flush=True)
-                os._exit(0)
+                # Closed as a user closes it (not os._exit): the app marks the close clean, and the next start
+                # skips the full-file check, as every start after a normal close does (issue 17).
+                poll.stop()
+                QApplication.quit()
+                return
 
     probe = Probe(app)  # type: ignore[arg-type]
     poll = QTimer(probe)
