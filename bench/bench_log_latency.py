@@ -1,5 +1,6 @@
 """Live mode: from the key press that logs a favourite to the repainted totals, in the real main window with the
-live panel open, on a database holding 1,000,000 gifts. Goal (issue 4): under 16 ms (one frame at 60 Hz).
+live panel open, on a database holding 1,000,000 gifts. Goals: median under 16 ms (one frame at 60 Hz, issue 4);
+90th percentile at most 2× the floor's 90th percentile in the same run, over ≥ 500 gifts (issue 17).
 
 Run from the repository root: `python -m bench.bench_log_latency [--runs N] [--gifts N]`.
 
@@ -17,6 +18,9 @@ import os
 import sys
 import time
 
+#: Issue 17: the app's 90th percentile at most this many times the floor's, measured in the same run.
+P90_GOAL = 2.0
+
 
 def main(argv: list[str]) -> int:
     import argparse
@@ -25,7 +29,7 @@ def main(argv: list[str]) -> int:
     from pathlib import Path
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=100, help="gifts logged (median taken; default 100)")
+    parser.add_argument("--runs", type=int, default=500, help="gifts logged (median and p90; default 500)")
     parser.add_argument("--gifts", type=int, default=1_000_000, help="gift events in the database")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -149,12 +153,14 @@ def main(argv: list[str]) -> int:
 
     median_ms = statistics.median(samples["app"]) * 1000
     verdict = "meets" if median_ms < 16 else "MISSES"
-    p90 = sorted(samples["app"])[int(len(samples["app"]) * 0.9)] * 1000
+    from bench.harness import p90 as percentile90
+
+    p90 = percentile90(samples["app"]) * 1000
     platform = os.environ.get("QT_QPA_PLATFORM") or "xcb"
     result = Result("log_latency", command_line())
     note = f"{args.gifts:,} gifts; {verdict} the 16 ms goal (median {median_ms:.1f} ms, p90 {p90:.1f} ms); {platform}"
-    result.rows.append(Row("key 1 in live mode → gift saved → totals repainted", samples["app"], floor, None,
-                           "sqlite3 INSERT+COMMIT + bare QLabel repaint", note))  # fmt: skip
+    result.rows.append(Row("key 1 in live mode → gift saved → totals repainted", samples["app"], floor, P90_GOAL,
+                           "sqlite3 INSERT+COMMIT + bare QLabel repaint", note, goal_on="p90"))  # fmt: skip
     result.rows.append(Row("floor part: sqlite3 INSERT + COMMIT (WAL, synchronous=FULL)", samples["insert"],
                            samples["insert"], None, "—", "the durable write alone"))  # fmt: skip
     result.rows.append(Row("floor part: bare QLabel setText → painted", samples["label"], samples["label"], None,

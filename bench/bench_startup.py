@@ -15,6 +15,8 @@ import time
 # Nothing heavier than the stdlib above: the child processes import this module too, and whatever it imports
 # would be charged to both the floor and the app.
 
+#: Issue 17: data on screen ("ready") within 3× a bare window's first paint, at 1M gifts.
+READY_GOAL = 3.0
 PAINTED = "bench-painted"
 READY = "bench-ready"
 
@@ -44,7 +46,11 @@ def _install_probe(app: object, wait_ready: bool) -> None:
         for widget in QApplication.topLevelWidgets():
             if _is_ready(widget):
                 print(READY, time.time(), flush=True)
-                os._exit(0)
+                # Closed as a user closes it (not os._exit): the app marks the close clean, and the next start
+                # skips the full-file check, as every start after a normal close does (issue 17).
+                poll.stop()
+                QApplication.quit()
+                return
 
     probe = Probe(app)  # type: ignore[arg-type]
     poll = QTimer(probe)
@@ -97,20 +103,23 @@ def child_app(data_dir: str) -> None:
 # ---- parent side ---------------------------------------------------------------------------------------------
 
 
+PEAK = "peak-mb"
+
+
 def _start(kind: str, data_dir: str, env: dict[str, str]) -> dict[str, float]:
-    """One cold start in a new process: seconds from spawn to each mark the child printed."""
-    import subprocess
+    """One cold start in a new process: seconds from spawn to each mark the child printed, and its peak RSS."""
+    from bench.harness import run_process
 
     args = [sys.executable, "-m", "bench.bench_startup", "--child", kind, data_dir]
     started = time.time()
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
-    marks = {}
-    for line in done.stdout.splitlines():
+    _, peak, out = run_process(args, env)
+    marks = {PEAK: peak}
+    for line in out.splitlines():
         parts = line.split()
         if len(parts) == 2 and parts[0] in (PAINTED, READY):
             marks[parts[0]] = float(parts[1]) - started
     if PAINTED not in marks:
-        raise RuntimeError(f"{kind} start never painted (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"{kind} start never painted:\n{out}")
     return marks
 
 
@@ -131,16 +140,24 @@ def main(argv: list[str]) -> int:
     floor: list[float] = []
     painted: list[float] = []
     ready: list[float] = []
+    peaks: dict[str, list[float]] = {"floor": [], "app": []}
     for _ in range(args.runs):
-        floor.append(_start("floor", str(cache), env)[PAINTED])
+        marks = _start("floor", str(cache), env)
+        floor.append(marks[PAINTED])
+        peaks["floor"].append(marks[PEAK])
         marks = _start("app", str(cache), env)
         painted.append(marks[PAINTED])
         ready.append(marks.get(READY, float("nan")))
+        peaks["app"].append(marks[PEAK])
     platform = env.get("QT_QPA_PLATFORM") or "xcb"
     result = Result("startup", command_line())
     note = f"{args.gifts:,} gifts; Qt platform {platform}"
-    result.rows.append(Row("start-up to first painted window", painted, floor, 1.6, "bare PySide6 window", note))
-    result.rows.append(Row("start-up to data shown (ready)", ready, floor, None, "bare PySide6 window", note))
+    app_mb, floor_mb = max(peaks["app"]), max(peaks["floor"])
+    result.rows.append(Row("start-up to first painted window", painted, floor, 1.6, "bare PySide6 window", note,
+                           app_mb, floor_mb))  # fmt: skip
+    # The floor of "ready" is the same bare window (a plain program showing nothing needs no more): issue 17
+    result.rows.append(Row("start-up to data shown (ready)", ready, floor, READY_GOAL, "bare PySide6 window", note,
+                           app_mb, floor_mb))  # fmt: skip
     result.report()
     return 0
 

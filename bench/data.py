@@ -51,8 +51,8 @@ def catalog() -> list[tuple[str, int]]:
     return [(g["name"], g["coins"]) for g in document["gifts"]]
 
 
-def gift_rows(n: int, seed: int = 7) -> Iterator[GiftRow]:
-    """`n` gifts in time order, GIFTS_PER_STREAM to a daily stream."""
+def gift_rows(n: int, seed: int = 7, start: datetime = START) -> Iterator[GiftRow]:
+    """`n` gifts in time order, GIFTS_PER_STREAM to a daily stream, the first stream at `start`."""
     rng = random.Random(seed)
     gifts = catalog()
     weights = [1.0 / (coins**0.8) for _, coins in gifts]  # cheap gifts are sent far more often
@@ -62,7 +62,7 @@ def gift_rows(n: int, seed: int = 7) -> Iterator[GiftRow]:
     for index in range(n):
         stream = index // GIFTS_PER_STREAM
         offset = (index % GIFTS_PER_STREAM) * span_ms // GIFTS_PER_STREAM
-        at = START + timedelta(days=stream, milliseconds=offset)
+        at = start + timedelta(days=stream, milliseconds=offset)
         name, coins = gifts[picks[index % len(picks)]]
         sender = senders[min(int(rng.paretovariate(1.2)) - 1, SENDERS - 1) if index % 3 else rng.randrange(SENDERS)]
         count = 1 if coins > 99 else rng.choice((1, 1, 1, 2, 5, 10, 30))
@@ -106,7 +106,7 @@ def insert_params(
     )  # fmt: skip
 
 
-def make_gift_db(path: Path, n: int, seed: int = 7) -> Path:
+def make_gift_db(path: Path, n: int, seed: int = 7, start: datetime = START) -> Path:
     """A database at the app's schema head holding `n` gifts in daily streams (raw sqlite3 inserts, fast).
     The app's own services can open it (`open_database` + `build_services`)."""
     from companion.services import build_services
@@ -128,14 +128,14 @@ def make_gift_db(path: Path, n: int, seed: int = 7) -> Path:
                     s + 1,
                     profile_id,
                     stream_title(s),
-                    millis(START + timedelta(days=s)),
-                    millis(START + timedelta(days=s, hours=STREAM_HOURS)),
+                    millis(start + timedelta(days=s)),
+                    millis(start + timedelta(days=s, hours=STREAM_HOURS)),
                 )
                 for s in range(streams)
             ],
         )
         batch: list[tuple[object, ...]] = []
-        for index, row in enumerate(gift_rows(n, seed)):
+        for index, row in enumerate(gift_rows(n, seed, start)):
             batch.append(insert_params(profile_id, row.stream_index + 1, row, types.get(row.gift), f"bench:{index}"))
             if len(batch) == 50_000:
                 connection.executemany(INSERT_SQL, batch)
@@ -161,15 +161,15 @@ def gift_count(database: Path) -> int:
         return -1
 
 
-def cached_gift_db(folder: Path, gifts: int, fresh: bool = False) -> Path:
-    """`folder`/companion.sqlite3 holding `gifts` gifts, kept between runs: rebuilt (folder emptied first) when
-    `fresh` or when it holds another number of gifts."""
+def cached_gift_db(folder: Path, gifts: int, fresh: bool = False, start: datetime = START) -> Path:
+    """`folder`/companion.sqlite3 holding `gifts` gifts from `start` on, kept between runs: rebuilt (folder emptied
+    first) when `fresh` or when it holds another number of gifts."""
     database = folder / "companion.sqlite3"
     if fresh or gift_count(database) != gifts:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"building a database with {gifts:,} gifts in {folder} …", flush=True)
         began = time.perf_counter()
-        make_gift_db(database, gifts)
+        make_gift_db(database, gifts, start=start)
         print(f"  built in {time.perf_counter() - began:.1f} s", flush=True)
     return database
 

@@ -79,6 +79,11 @@ class Row:
     goal: float | None  # the issue's target ratio (app / floor at most this); None: measured, no goal
     floor_name: str = "floor"
     note: str = ""
+    #: Peak resident memory (MB) of the app's and the floor's process, when the bench measured it.
+    app_peak_mb: float | None = None
+    floor_peak_mb: float | None = None
+    #: Which statistic the goal is on: "median" (most goals) or "p90" (tail latency, e.g. logging a gift).
+    goal_on: str = "median"
 
     @property
     def app_median(self) -> float:
@@ -89,14 +94,33 @@ class Row:
         return statistics.median(self.floor)
 
     @property
+    def app_p90(self) -> float:
+        return p90(self.app)
+
+    @property
+    def floor_p90(self) -> float:
+        return p90(self.floor)
+
+    @property
     def ratio(self) -> float:
         return self.app_median / self.floor_median if self.floor_median > 0 else float("inf")
+
+    @property
+    def ratio_p90(self) -> float:
+        return self.app_p90 / self.floor_p90 if self.floor_p90 > 0 else float("inf")
 
     @property
     def verdict(self) -> str:
         if self.goal is None:
             return "measured"
-        return "meets goal" if self.ratio <= self.goal else "MISSES goal"
+        judged = self.ratio_p90 if self.goal_on == "p90" else self.ratio
+        return "meets goal" if judged <= self.goal else "MISSES goal"
+
+
+def p90(samples: Sequence[float]) -> float:
+    """The 90th percentile by nearest rank (the value 90 % of the samples are at or below)."""
+    ordered = sorted(samples)
+    return ordered[max(0, -(-len(ordered) * 9 // 10) - 1)]
 
 
 @dataclass
@@ -119,6 +143,7 @@ class Result:
         data = asdict(self)
         for row, saved in zip(self.rows, data["rows"], strict=True):
             saved.update(ratio=row.ratio, app_median=row.app_median, floor_median=row.floor_median)
+            saved.update(ratio_p90=row.ratio_p90, app_p90=row.app_p90, floor_p90=row.floor_p90)
             saved.update(verdict=row.verdict)
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         return path
@@ -133,18 +158,25 @@ class Result:
 
 
 def format_table(rows: Sequence[Row]) -> str:
-    """A Markdown table: name, floor median, app median, ratio, goal, verdict, runs."""
+    """A Markdown table: name, floor and app median and p90, both ratios, goal, verdict, peak memory, runs."""
     lines = [
-        "| benchmark | floor | floor median | app median | ratio | goal | verdict | runs |",
-        "|---|---|---:|---:|---:|---:|---|---:|",
+        "| benchmark | floor | floor median / p90 | app median / p90 | ratio median / p90 | goal | verdict "
+        "| peak RSS app / floor | runs |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     for row in rows:
-        goal = f"≤ {row.goal:g}×" if row.goal is not None else "—"
+        goal = f"≤ {row.goal:g}×{' (p90)' if row.goal_on == 'p90' else ''}" if row.goal is not None else "—"
         lines.append(
-            f"| {row.name} | {row.floor_name} | {_seconds(row.floor_median)} | {_seconds(row.app_median)} "
-            f"| {row.ratio:.2f}× | {goal} | {row.verdict} | {len(row.app)} |"
+            f"| {row.name} | {row.floor_name} | {_seconds(row.floor_median)} / {_seconds(row.floor_p90)} "
+            f"| {_seconds(row.app_median)} / {_seconds(row.app_p90)} | {row.ratio:.2f}× / {row.ratio_p90:.2f}× "
+            f"| {goal} | {row.verdict} | {_megabytes(row.app_peak_mb)} / {_megabytes(row.floor_peak_mb)} "
+            f"| {len(row.app)} |"
         )
     return "\n".join(lines)
+
+
+def _megabytes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} MB"
 
 
 def _seconds(value: float) -> str:
@@ -207,6 +239,25 @@ def cached_db_args(argv: list[str], doc: str | None, runs: int, each: str) -> ar
     parser.add_argument("--gifts", type=int, default=1_000_000, help="gift events in the database")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached database")
     return parser.parse_args(argv)
+
+
+def run_process(args: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run one process to its end: (wall seconds, its own peak RSS in MB, its stdout). Fails on a non-zero exit.
+    Output goes to temporary files and the child is reaped with wait4, which returns that child's own usage."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if code != 0:
+            raise RuntimeError(f"{' '.join(args)} exited {code}:\n{err.read().decode(errors='replace')}")
+        return elapsed, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
 
 
 def child_env() -> dict[str, str]:

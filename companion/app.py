@@ -93,20 +93,23 @@ def setup_logging(logs: Path, verbose: bool = False) -> Path:
 
 def open_services(paths: AppPaths, locale: str = "C") -> Services:
     """The one place services are built (the profile switcher rebuilds through `Services.reopen`): the OS keyring
-    for secrets, the real clock, and the locale numbers read in ("C" on the command line: dot decimal)."""
+    for secrets, the real clock, and the locale numbers read in ("C" on the command line: dot decimal). The daily
+    backup is not made here: the GUI makes it once the data is on screen, a command after its work."""
     from companion.credentials.keyring_store import KeyringCredentialStore
     from companion.services import build_services
     from companion.store.db import open_database
 
     db = open_database(paths.database, paths.backups)
-    services = build_services(
+    return build_services(
         db, resource_path("gifts.json"), backup_dir=paths.backups, credentials=KeyringCredentialStore(), locale=locale
     )
+
+
+def daily_backup(services: Services) -> None:
     try:
-        services.backups.auto_backup_if_due()  # the daily backup; a failure must not keep the data closed
-    except Exception:
+        services.backups.auto_backup_if_due()
+    except Exception:  # a failed backup must not fail the command or keep the data closed
         log.exception("the daily backup failed")
-    return services
 
 
 def _open_for_gui(paths: AppPaths) -> Services:
@@ -141,7 +144,10 @@ def run(argv: list[str]) -> int:
                 return cli.run_command(args, None, sys.stdout, sys.stderr)  # type: ignore[arg-type]
             services = open_services(paths)
             try:
-                return cli.run_command(args, services, sys.stdout, sys.stderr)
+                code = cli.run_command(args, services, sys.stdout, sys.stderr)
+                sys.stdout.flush()  # the answer first; the daily backup (once a day) after it
+                daily_backup(services)
+                return code
             finally:
                 services.db.dispose()  # closing checkpoints the WAL into the database file
         except CompanionError as exc:  # the database is damaged, or of a newer version: nothing was written
@@ -252,7 +258,13 @@ def run_gui(paths: AppPaths, self_test: bool = False, screenshot: Path | None = 
         window = MainWindow(services, paths.logs)
         _error_dialog[:] = [lambda exc: show_unexpected_error(window, exc, paths.logs)]
         shell.hand_over(window)
-        return app.exec()
+        from companion.ui.startup import Upkeep
+
+        upkeep = Upkeep(window, services)  # the scheduled full check and the daily backup, once data is shown
+        code = app.exec()
+        upkeep.wait()
+        window.services.db.dispose()  # a clean close: the next start can skip the full-file check
+        return code
     finally:
         _error_dialog.clear()
         lock.unlock()

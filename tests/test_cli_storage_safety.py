@@ -199,7 +199,7 @@ def test_a_full_disk_while_checking_the_database_is_not_called_damaged(
 def test_a_backup_on_a_full_disk_leaves_no_partial_file(
     data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def disk_fills(src: sqlite3.Connection, target: Path) -> None:
+    def disk_fills(src: sqlite3.Connection, target: Path, progress: object = None) -> None:
         src.close()
         raise sqlite3.OperationalError("database or disk is full")
 

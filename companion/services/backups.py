@@ -1,6 +1,6 @@
-"""Backups: made through SQLite's backup API once a day on start, before migrations, and on request; pruned to
-the newest 10 plus one a month for a year; restored only after the backup passes an integrity check and is
-recognised as ours, at a schema this version knows."""
+"""Backups: made through SQLite's backup API once a day (after the data is on screen), before migrations, and on
+request; pruned to the newest 10 plus one a month for a year; restored only after the backup passes an integrity
+check and is recognised as ours, at a schema this version knows. Also the scheduled full check of the open file."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from companion.domain.errors import NotFound
+from companion.store.checks import check_due, record_checked
 from companion.store.db import (
+    BackupProgress,
     BackupRefused,
     Database,
     backup_database,
     backup_name,
     check_backup,
+    integrity_problem,
     restore_database,
     upgrade,
 )
@@ -79,19 +82,33 @@ class BackupService:
     def all(self) -> list[BackupInfo]:
         return list_backups(self.backup_dir)
 
-    def create(self, reason: str = "manual") -> BackupInfo:
-        """Back up now (a consistent copy even while the app writes), then prune old backups."""
+    def create(self, reason: str = "manual", progress: BackupProgress | None = None) -> BackupInfo:
+        """Back up now (a consistent copy even while the app writes), then prune old backups. With `progress`
+        the copy goes in steps and reports (pages copied, pages in all)."""
         now = self.clock()
-        path = backup_database(self.db.path, self.backup_dir / backup_name(now, reason))
+        path = backup_database(self.db.path, self.backup_dir / backup_name(now, reason), progress)
         self.prune()
         return next(b for b in self.all() if b.path == path)
 
-    def auto_backup_if_due(self) -> BackupInfo | None:
-        """The daily backup: made on start when none was made today (the computer's local day)."""
+    def auto_backup_if_due(self, progress: BackupProgress | None = None) -> BackupInfo | None:
+        """The daily backup, when none was made today (the computer's local day): the GUI makes it once the
+        data is on screen, a command after its work."""
         today = self.clock().astimezone().date()
         if any(b.made_at.astimezone().date() == today for b in self.all() if not b.is_damaged_copy):
             return None
-        return self.create("auto")
+        return self.create("auto", progress)
+
+    def check_if_due(self) -> str | None:
+        """The scheduled full check of the open database (checks.CHECK_EVERY_SECONDS), on a read-only
+        connection. A damaged file is closed to writes at once (Database.found_damaged); returns the problem."""
+        if self.db.damage is not None or not check_due(self.db.path):
+            return self.db.damage
+        problem = integrity_problem(self.db.path)
+        if problem is None:
+            record_checked(self.db.path)
+        else:
+            self.db.found_damaged(problem)
+        return problem
 
     def prune(self) -> list[Path]:
         removed: list[Path] = []

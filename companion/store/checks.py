@@ -3,12 +3,17 @@ full disk told apart from damage, and whether the file is one of ours (before a 
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import json
+import os
 import sqlite3
+import time
 from collections.abc import Collection
 from pathlib import Path
 
 from companion.faults import disk_is_full
+from companion.paths import PRIVATE_FILE
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -70,9 +75,10 @@ def is_damage(exc: BaseException) -> bool:
     return isinstance(exc, UnicodeError) or (isinstance(code, int) and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB))
 
 
-def integrity_problem(path: Path, thorough: bool = False) -> str | None:
+def integrity_problem(path: Path, thorough: bool = False, light: bool = False) -> str | None:
     """Why the SQLite file at `path` is unusable, or None when it passes. Opens it read-only: writes nothing.
-    `thorough` runs PRAGMA integrity_check (also checks indexes); otherwise the faster quick_check. Damage is
+    `thorough` runs PRAGMA integrity_check (also checks indexes); otherwise the faster quick_check; `light` only
+    reads the header and the schema (milliseconds: for a file closed cleanly and untouched since). Damage is
     judged only on the header and on what SQLite reports, and any SQLite error counts as damage — except a full
     disk, raised as OSError(ENOSPC), since that is no reason to give up the file."""
     try:
@@ -88,8 +94,12 @@ def integrity_problem(path: Path, thorough: bool = False) -> str | None:
     try:
         connection = open_read_only(path)
         try:
-            pragma = "integrity_check" if thorough else "quick_check"
-            rows = connection.execute(f"PRAGMA {pragma}(5)").fetchall()
+            if light:
+                connection.execute("SELECT count(*), max(name) FROM sqlite_master").fetchall()
+                rows = [("ok",)]
+            else:
+                pragma = "integrity_check" if thorough else "quick_check"
+                rows = connection.execute(f"PRAGMA {pragma}(5)").fetchall()
         finally:
             connection.close()
     except (sqlite3.Error, UnicodeError, ValueError) as exc:  # the driver decodes SQLite's error text strictly
@@ -136,3 +146,89 @@ def identity_problem(path: Path, known_revisions: Collection[str]) -> str | None
     if missing:
         return f"it is not a Creator Companion backup (tables missing: {', '.join(missing)})"
     return None
+
+
+# ---- when the full-file check must run ---------------------------------------------------------------------
+# `PRAGMA quick_check` reads the whole file (≈ 0.4 s at a million gifts), too much for every start and every
+# command. It runs when the file may have changed in a way nobody saw: after an unclean shutdown (no marker),
+# after a restore (the marker is removed), when anything touched the file since our clean close (its size, inode,
+# change time or modification time differ from the marker's), and on a schedule in the background.
+
+#: The full check runs in the background when the last one passed longer ago than this.
+CHECK_EVERY_SECONDS = 7 * 86_400
+
+
+def clean_marker(path: Path) -> Path:
+    """Written on a clean close, removed when the database is opened: its absence means "check first"."""
+    return path.with_name(path.name + ".clean")
+
+
+def checked_marker(path: Path) -> Path:
+    """Its modification time is when the last full check passed."""
+    return path.with_name(path.name + ".checked")
+
+
+def _fingerprint(path: Path) -> dict[str, int]:
+    info = path.stat()
+    return {"size": info.st_size, "ino": info.st_ino, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns}
+
+
+def mark_clean(path: Path) -> bool:
+    """After every connection is closed: record the file as it is, so the next open can skip the full check
+    unless something changed it. Not written while a -wal with content is left (another process still has the
+    database open, or the checkpoint did not finish). Best effort; returns whether the marker was written."""
+    marker = clean_marker(path)
+    try:
+        wal = wal_of(path)
+        if not path.exists() or (wal.exists() and wal.stat().st_size):
+            return False
+        stamp = _fingerprint(path)
+        for _ in range(50):
+            # The marker must be strictly newer than the file: then any later write gives the file a time at
+            # least the marker's, which cannot equal the time recorded (a coarse clock tick would hide it).
+            _write_private(marker, json.dumps(stamp).encode())
+            if marker.stat().st_mtime_ns > stamp["mtime_ns"] and marker.stat().st_mtime_ns > stamp["ctime_ns"]:
+                return True
+            time.sleep(0.002)
+        marker.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            marker.unlink(missing_ok=True)
+    return False
+
+
+def closed_cleanly(path: Path) -> bool:
+    """Whether the database was closed cleanly and nothing touched it since: the marker's record matches the
+    file, no -wal is left, and the marker is newer than the file. The marker stays: while the app has the file
+    open, any write changes the file (or leaves a -wal), which is enough to tell."""
+    marker = clean_marker(path)
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+        marker_time = marker.stat().st_mtime_ns
+        now = _fingerprint(path)
+    except (OSError, ValueError):
+        return False
+    return not wal_of(path).exists() and now == recorded and marker_time > now["mtime_ns"]
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        os.write(handle, data)
+    finally:
+        os.close(handle)
+
+
+def record_checked(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _write_private(checked_marker(path), b"")
+        os.utime(checked_marker(path))
+
+
+def check_due(path: Path, now: float | None = None) -> bool:
+    """Whether the scheduled full check is due (none passed within CHECK_EVERY_SECONDS)."""
+    try:
+        last = checked_marker(path).stat().st_mtime
+    except OSError:
+        return True
+    return (time.time() if now is None else now) - last >= CHECK_EVERY_SECONDS

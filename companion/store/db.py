@@ -7,8 +7,10 @@ import errno
 import functools
 import logging
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,16 +25,21 @@ from companion.paths import PRIVATE_DIR, PRIVATE_FILE
 from companion.store.checks import (
     APPLICATION_ID,
     SQLITE_MAGIC,
+    clean_marker,
+    closed_cleanly,
     identity_problem,
     integrity_problem,
     is_damage,
+    mark_clean,
     open_read_only,
+    record_checked,
 )
 
 __all__ = [
     "APPLICATION_ID",
     "SQLITE_MAGIC",
     "BackupDamaged",
+    "BackupProgress",
     "BackupRefused",
     "Database",
     "DatabaseDamaged",
@@ -98,6 +105,19 @@ class Database:
         self.path = path
         self.engine = make_engine(path)
         self._write_engine = self.engine.execution_options(companion_write=True)
+        #: Set when a background check found the file damaged: every connection from then on is read-only.
+        self.damage: str | None = None
+        event.listen(self.engine, "connect", self._refuse_writes_when_damaged)
+
+    def _refuse_writes_when_damaged(self, dbapi_connection: Any, _record: Any) -> None:
+        if self.damage is not None:
+            dbapi_connection.execute("PRAGMA query_only = ON")
+
+    def found_damaged(self, problem: str) -> None:
+        """The file failed the full check while open: from now on SQLite itself refuses every write (the
+        pooled connections are closed; new ones are opened read-only), and no clean marker is written."""
+        self.damage = problem
+        self.engine.dispose()
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -106,7 +126,10 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        """Close every connection (the last one checkpoints the WAL into the file) and mark the close clean."""
         self.engine.dispose()
+        if self.damage is None:
+            mark_clean(self.path)
 
 
 def _alembic_config(engine: Engine | None) -> Any:
@@ -150,15 +173,23 @@ def create_private(path: Path) -> None:
         os.chmod(path, PRIVATE_FILE)
 
 
-def backup_database(source: Path, target: Path) -> Path:
+#: Pages copied per backup step (4 MiB at SQLite's 4 KiB pages): between steps the progress is reported.
+BACKUP_STEP_PAGES = 1024
+#: progress(pages copied, pages in all)
+BackupProgress = Callable[[int, int], None]
+
+
+def backup_database(source: Path, target: Path, progress: BackupProgress | None = None) -> Path:
     """Copy a live database through SQLite's backup API (consistent even with a WAL); never a file copy.
-    Nothing is left behind when it fails (a full disk): the copy is made as `….partial`, renamed when done."""
+    Nothing is left behind when it fails (a full disk): the copy is made as `….partial`, renamed when done.
+    With `progress` the copy goes in steps of BACKUP_STEP_PAGES on its own connection, inside one read
+    transaction: a WAL reader never blocks the app's writes, and the snapshot keeps a write from restarting it."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     partial = target.with_name(target.name + ".partial")
     _remove_with_journals(partial)
     try:
         create_private(partial)
-        _copy_pages(sqlite3.connect(source), partial)
+        _copy_pages(sqlite3.connect(source, isolation_level=None), partial, progress)
         partial.replace(target)
     except BaseException:
         _remove_with_journals(partial)
@@ -172,12 +203,19 @@ def _remove_with_journals(path: Path) -> None:
             path.with_name(path.name + suffix).unlink()
 
 
-def _copy_pages(src: sqlite3.Connection, target: Path) -> None:
+def _copy_pages(src: sqlite3.Connection, target: Path, progress: BackupProgress | None = None) -> None:
     """Copy every page of `src` into the database at `target` (SQLite's backup API), then close `src`."""
     try:
         dst = sqlite3.connect(target)
         try:
-            src.backup(dst)
+            if progress is None:
+                src.backup(dst)
+            else:
+                src.execute("BEGIN")
+                src.execute("SELECT count(*) FROM sqlite_master").fetchall()  # the snapshot every step reads
+                src.backup(
+                    dst, pages=BACKUP_STEP_PAGES, progress=lambda _status, left, total: progress(total - left, total)
+                )
         finally:
             dst.close()
     finally:
@@ -213,9 +251,56 @@ def _has_tables(engine: Engine) -> bool:
         return bool(row[0])
 
 
+_REVISION = re.compile(r"""^revision(?:: *[\w\[\], |]+)? *= *["']([^"']+)["']""", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision(?:: *[^=]+)? *= *(.+)$", re.M)
+
+
+@functools.cache
+def head_from_files() -> str | None:
+    """The head revision read from the migration files' `revision = …` / `down_revision = …` lines, without
+    importing Alembic (≈ 0.15 s); None when that cannot be told for sure (then Alembic is asked)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        if file.name == "__init__.py":
+            continue
+        text = file.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN_REVISION.search(text)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        parents.update(re.findall(r"""["']([^"']+)["']""", down.group(1)))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def schema_version(head: str) -> int:
+    """`PRAGMA user_version` of a database at revision `head`, kept in step by `upgrade` (and cleared by every
+    Alembic run, migrations/env.py): never 0."""
+    return zlib.crc32(head.encode()) & 0x7FFFFFFF or 1
+
+
+def _at_head_and_ours(db: Database) -> bool:
+    """The cheap check on every open: the stored revision is the head, the schema version was set for it (no
+    Alembic run since), and the application id is ours."""
+    head = head_from_files()
+    if head is None:
+        return False
+    with db.engine.connect() as connection:
+        version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+        app_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
+        if version != schema_version(head) or app_id != APPLICATION_ID:
+            return False
+        stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    return stored == [head]
+
+
 def upgrade(db: Database, backup_dir: Path) -> Path | None:
     """Bring the schema to head. An existing database is backed up first; returns the backup made, if any.
-    A schema this version does not know (a newer app wrote it) is refused, untouched."""
+    A schema this version does not know (a newer app wrote it) is refused, untouched. A database whose
+    `user_version` says it is at head is not asked again through Alembic."""
+    if _at_head_and_ours(db):
+        return None
     from alembic import command
 
     current = current_revision(db.engine)
@@ -233,6 +318,9 @@ def upgrade(db: Database, backup_dir: Path) -> Path | None:
         command.upgrade(_alembic_config(db.engine), "head")
         log.info("database at revision %s", head)
     claim_database(db)
+    # best effort, like the claim: without it the next open asks Alembic again
+    with contextlib.suppress(Exception), db.engine.begin() as connection:
+        connection.exec_driver_sql(f"PRAGMA user_version = {schema_version(head_revision())}")
     return backup
 
 
@@ -276,15 +364,19 @@ def newest_good_backup(backup_dir: Path) -> Path | None:
 
 
 def open_database(path: Path, backup_dir: Path) -> Database:
-    """Check the file (read-only, with its WAL) before anything touches it: a damaged database raises
-    DatabaseDamaged and is left exactly as it was; a full disk raises OSError(ENOSPC). Then back up (before a
-    migration) and upgrade. A new database file is created readable by this user only."""
+    """Check the file (read-only, with its WAL) before anything touches it — in full unless it was closed
+    cleanly and nothing touched it since (checks.closed_cleanly), else only its header and schema: a damaged
+    database raises DatabaseDamaged and is left exactly as it was; a full disk raises OSError(ENOSPC). Then back
+    up (before a migration) and upgrade. A new database file is created readable by this user only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     if path.exists():
-        problem = integrity_problem(path)
+        full = not closed_cleanly(path)
+        problem = integrity_problem(path, light=not full)
         if problem is not None:
             log.error("database %s is damaged: %s", path, problem)
             raise DatabaseDamaged(path, problem, newest_good_backup(backup_dir))
+        if full:
+            record_checked(path)
     else:
         create_private(path)
     db = Database(path)
@@ -369,6 +461,7 @@ def _install(staged: Path, path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + suffix).unlink()
+    clean_marker(path).unlink(missing_ok=True)  # a restored file is checked in full on its next open
     staged.replace(path)
     if os.name == "posix":
         folder = os.open(path.parent, os.O_RDONLY)
